@@ -1,0 +1,2 @@
+/* api.c — not yet written. */
+typedef int c7nfs_placeholder_api;

@@ -1,0 +1,2 @@
+/* api_decode.c — not yet written. */
+typedef int c7nfs_placeholder_api_decode;

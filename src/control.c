@@ -1,0 +1,2 @@
+/* control.c — not yet written. */
+typedef int c7nfs_placeholder_control;

@@ -1,0 +1,2 @@
+/* http.c — not yet written. */
+typedef int c7nfs_placeholder_http;

@@ -1,0 +1,5 @@
+/* main.c — not yet written. */
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,2 @@
+/* render.c — not yet written. */
+typedef int c7nfs_placeholder_render;

@@ -1,0 +1,2 @@
+/* values.c — not yet written. */
+typedef int c7nfs_placeholder_values;
