@@ -373,4 +373,9 @@ int api_instance_start(struct api_client *c, const char *project_id,
 int api_instance_delete(struct api_client *c, const char *project_id,
 			const char *instance_id, struct api_error *err);          /* O5 */
 
+/* E2: the environments the user may see (members: only granted ones), in the
+ * server's order; only id, code, name and connect are filled. */
+int api_env_tree(struct api_client *c, const char *project_id,
+		 struct api_env_list *out, struct api_error *err);
+
 #endif

@@ -22,6 +22,7 @@ Mtimes are not the cache's business: the tree keeps them stable by comparing
 #define C7NFS_CACHE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -72,5 +73,12 @@ void cache_get_stats(struct cache *c, struct cache_stats *out);
 
 /* Monotonic clock in milliseconds (shared helper). */
 int64_t cache_now_ms(void);
+
+/*
+ * Added with the cache implementation: the bound on the number of entries
+ * (0 = the default, 20000). Past it, the least recently used entries that no
+ * caller is fetching or waiting on and whose value no reader holds are evicted.
+ */
+void cache_set_max_entries(struct cache *c, size_t max);
 
 #endif

@@ -29,7 +29,41 @@ void c7_log(enum c7_log_level level, const char *fmt, ...)
 size_t c7_log_size(void);
 /* Copies up to len bytes from offset off; returns the count (0 at the end). */
 size_t c7_log_read(uint64_t off, char *buf, size_t len);
-/* Monotonic ms of the last append (for mtime). */
+/* Wall-clock time (seconds) of the last append, for mtime; 0 if none. */
 int64_t c7_log_mtime_s(void);
+
+/*
+ * Added with the log implementation: the append-only, capped text behind both
+ * .c7nfs/log and every events.log (journal.h), so the two share one notion of
+ * "line", "cap" and "full". Not locked: the owner serialises access.
+ */
+#include <time.h>
+
+#include "sbuf.h"
+
+struct c7_applog {
+	struct sbuf text;
+	size_t cap;         /* bytes, the final "full" line included */
+	bool full;
+	time_t mtime;       /* wall clock of the last append; 0 if none */
+};
+
+/* cap 0 = 1 MiB. */
+void c7_applog_init(struct c7_applog *a, size_t cap);
+void c7_applog_free(struct c7_applog *a);
+/*
+ * Appends "<when> <what>\n" (when: "YYYY-MM-DD HH:MM:SS"; control characters
+ * of what become spaces) and sets mtime to now. A line that would leave no room
+ * for "<when> <full_what>\n" is replaced by that line, once; from then on every
+ * append is dropped. Returns 0, -EFBIG once full, or -ENOMEM.
+ */
+int c7_applog_add(struct c7_applog *a, const char *when, time_t now,
+		  const char *what, const char *full_what);
+/* Copies up to len bytes from offset off; returns the count (0 at the end). */
+size_t c7_applog_read(const struct c7_applog *a, uint64_t off, char *buf, size_t len);
+
+#define C7_TIME_LEN 20   /* "YYYY-MM-DD HH:MM:SS" and its NUL */
+/* Local time of t as "YYYY-MM-DD HH:MM:SS". */
+void c7_format_time(time_t t, char buf[C7_TIME_LEN]);
 
 #endif

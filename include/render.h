@@ -8,7 +8,7 @@
  * Text rules: UTF-8, every file ends with "\n" unless empty; tables are
  * kubectl-style (upper-case header, columns padded with spaces to the widest
  * cell + 3, no trailing spaces); empty values print as "<none>" in tables and as
- * "" (nothing after "key: ") in key: value files; keys are English and stable.
+ * "key:" with nothing after it in key: value files; keys are English and stable.
  */
 #ifndef C7NFS_RENDER_H
 #define C7NFS_RENDER_H
@@ -104,5 +104,53 @@ void render_age(struct sbuf *sb, const char *timestamp, time_t now);
 /* Path-component sanitiser (design.md §2): no '/', no NUL or control characters,
  * not "." or "..", not empty, at most 200 bytes. Bad bytes become '_'. */
 void render_sanitize_name(struct sbuf *sb, const char *name);
+
+/* ---- Added by the render module: helpers shared by render*.c, usable by
+ * any caller that prints text in the same style. ---- */
+
+/* Display columns of len bytes of UTF-8: CJK and full-width characters count
+ * 2, everything else (including invalid bytes, one each) 1. */
+size_t render_text_width(const char *s, size_t len);
+
+/* Appends s with every control character (newline, tab, …) turned into a
+ * space, so a value cannot break a line-oriented file. s may be NULL. */
+void render_text(struct sbuf *sb, const char *s);
+
+/* "key: value\n", or "key:\n" when value is NULL or "" (value via render_text). */
+void render_kv(struct sbuf *sb, const char *key, const char *value);
+
+/* For lines assembled piece by piece. render_line_end ends a line begun at
+ * mark: control characters appended since mark become spaces, trailing blanks
+ * are dropped, "\n" is added. render_kv_begin appends "key: " and returns the
+ * mark to pass to render_line_end (an empty value then leaves "key:"). */
+size_t render_kv_begin(struct sbuf *sb, const char *key);
+void render_line_end(struct sbuf *sb, size_t mark);
+
+/* A kubectl-style table (see the text rules above). cell appends the text of
+ * one cell (nothing → "<none>"); it is called twice per cell (measure, print).
+ * A table without rows prints only its header line. */
+#define RENDER_TABLE_MAX_COLS 12
+typedef void (*render_cell_fn)(struct sbuf *sb, const void *ctx, size_t row, size_t col);
+struct render_table {
+	const char *const *header;   /* ncols upper-case names */
+	size_t ncols;                /* 1 … RENDER_TABLE_MAX_COLS */
+	size_t nrows;
+	render_cell_fn cell;
+	const void *ctx;
+};
+void render_table(struct sbuf *sb, const struct render_table *t);
+
+/* render_sanitize_name applied in place to the bytes appended since mark
+ * (for names assembled from several parts). */
+void render_sanitize_tail(struct sbuf *sb, size_t mark);
+
+/* j as one line of compact JSON, no newline ("null" for NULL). */
+void render_json_compact(struct sbuf *sb, const json_t *j);
+
+/* "更新完成 (update succeeded)" */
+void render_state_label(struct sbuf *sb, enum c7_state s);
+
+/* Parses the timestamps render_age accepts; 0 or -EINVAL. */
+int render_parse_time(const char *timestamp, time_t *out);
 
 #endif

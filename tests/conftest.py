@@ -153,3 +153,8 @@ def sim_factory():
     finally:
         for s in started:
             s.stop()
+
+
+# tests/emulator/simapi.py holds the contract tests' helpers and fixtures; its asserts are
+# rewritten like a test module's so that failures show the compared values.
+pytest.register_assert_rewrite("simapi")
