@@ -11,11 +11,12 @@
  *  - otherwise exactly one caller runs fetch() while every concurrent caller of
  *    the same key waits for that answer (coalescing: N readers, 1 request);
  *  - if fetch fails with a transport error (-ENOTCONN, -ETIMEDOUT, -EHOSTDOWN,
- *    -EAGAIN, -EIO from a 5xx) and a stale value exists, the stale value is
- *    returned (stale-if-error) and *stale is set; other errors are returned as is
- *    and the stale value is dropped only for -ENOENT.
+ *    -EHOSTUNREACH, -EAGAIN, -EIO from a 5xx, -EPROTO for a garbled answer) and
+ *    a stale value exists, the stale value is returned (stale-if-error) and
+ *    *stale is set; other errors are returned as is and the stale value is
+ *    dropped only for -ENOENT.
  *  - ttl_ms <= 0 always fetches (still coalesced with in-flight fetches).
-Mtimes are not the cache's business: the tree keeps them stable by comparing
+ * Mtimes are not the cache's business: the tree keeps them stable by comparing
  * rendered bytes.
  */
 #ifndef C7NFS_CACHE_H

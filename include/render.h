@@ -93,9 +93,6 @@ void render_event_summary(struct sbuf *sb, const struct api_event *ev,
 /* events/X/events: each pod_event's name, status and event text. */
 void render_event_events(struct sbuf *sb, const struct api_event *ev);
 
-/* One events.log line per observed change, e.g.
- * "2026-12-04 10:31:07 update 0.2.1 operating -> success". */
-void render_journal_line(struct sbuf *sb, const char *when, const char *what);
 
 /* Relative age ("45s", "12m", "3h", "5d") of an ISO-8601 or "yyyy-MM-dd HH:mm:ss"
  * timestamp; "<unknown>" if unparsable. */

@@ -26,6 +26,8 @@ struct sbuf {
 void sbuf_init(struct sbuf *sb, size_t cap);   /* cap 0 = SBUF_DEFAULT_CAP */
 void sbuf_free(struct sbuf *sb);               /* leaves sb re-initialised, empty */
 int sbuf_error(const struct sbuf *sb);
+/* Puts sb in the error state err (negative errno) unless it already is. */
+void sbuf_set_error(struct sbuf *sb, int err);
 void sbuf_add(struct sbuf *sb, const void *data, size_t len);
 void sbuf_adds(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, char c);

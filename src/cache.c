@@ -273,6 +273,7 @@ static bool is_transport_error(int err)
 	case -EHOSTUNREACH:
 	case -EAGAIN:
 	case -EIO:
+	case -EPROTO:	/* an answer cut or garbled */
 		return true;
 	default:
 		return false;

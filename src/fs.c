@@ -118,15 +118,39 @@ static void alias_add(struct fs *fs, fuse_ino_t from, fuse_ino_t to)
 	pthread_mutex_unlock(&fs->alias_lock);
 }
 
+/*
+ * Files whose size changes on their own (counters, live journals) are never
+ * cached by the kernel: fstat then always asks, and reports the size of what
+ * the open handle reads.
+ */
+static double attr_timeout(struct fs *fs, fuse_ino_t ino)
+{
+	if (is_scratch_ino(ino))
+		return fs->timeout;
+	switch (tree_kind_of(fs->tree, ino)) {
+	case TK_META_STATUS:
+	case TK_META_LOG:
+	case TK_INST_EVENTS_LOG:
+		return 0;
+	default:
+		return fs->timeout;
+	}
+}
+
+static void fill_entry(struct fs *fs, const struct stat *st, struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->ino = st->st_ino;
+	e->attr = *st;
+	e->attr_timeout = attr_timeout(fs, st->st_ino);
+	e->entry_timeout = fs->timeout;
+}
+
 static void reply_entry(fuse_req_t req, const struct stat *st)
 {
 	struct fuse_entry_param e;
 
-	memset(&e, 0, sizeof(e));
-	e.ino = st->st_ino;
-	e.attr = *st;
-	e.attr_timeout = fs_of(req)->timeout;
-	e.entry_timeout = fs_of(req)->timeout;
+	fill_entry(fs_of(req), st, &e);
 	fuse_reply_entry(req, &e);
 }
 
@@ -176,6 +200,16 @@ static int ino_stat(struct fs *fs, fuse_ino_t ino, struct stat *st)
 	return rc;
 }
 
+/* Bytes an open snapshot or values.yaml write handle holds. */
+static size_t handle_size(const struct fh *h)
+{
+	size_t len = h->buf.len;
+
+	if (h->type == FH_VALUES)
+		values_handle_text(&h->values, &len);
+	return len;
+}
+
 static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fh *h = fi ? fh_of(fi) : NULL;
@@ -192,16 +226,13 @@ static void fs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 			st.st_nlink = 1;
 			rc = 0;
 		}
-		if (h->type == FH_SNAPSHOT)
-			st.st_size = (off_t)h->buf.len;
-		else
-			values_handle_text(&h->values, (size_t *)&st.st_size);
+		st.st_size = (off_t)handle_size(h);
 		st.st_blocks = (st.st_size + 511) / 512;
 	}
 	if (rc)
 		fuse_reply_err(req, -rc);
 	else
-		fuse_reply_attr(req, &st, fs_of(req)->timeout);
+		fuse_reply_attr(req, &st, attr_timeout(fs_of(req), ino));
 }
 
 static int scratch_setattr_from(struct fs *fs, fuse_ino_t ino, const struct stat *attr,
@@ -263,9 +294,9 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 		if (to_set & FUSE_SET_ATTR_GID)
 			st.st_gid = attr->st_gid;
 		if (h && h->type == FH_VALUES)
-			values_handle_text(&h->values, (size_t *)&st.st_size);
+			st.st_size = (off_t)handle_size(h);
 	}
-	fuse_reply_attr(req, &st, fs->timeout);
+	fuse_reply_attr(req, &st, attr_timeout(fs, ino));
 }
 
 static int open_values(struct fs *fs, fuse_ino_t ino, int flags, struct fh **out)
@@ -359,7 +390,7 @@ static int open_any(struct fs *fs, fuse_ino_t ino, int flags, struct fh **out)
 	if (is_scratch_ino(ino))
 		return open_scratch(fs, ino, flags, out);
 	kind = tree_kind_of(fs->tree, ino);
-	if (kind == TK_META_CTL) {
+	if (writing && kind == TK_META_CTL) {
 		*out = fh_new(FH_CTL);
 		return *out ? 0 : -ENOMEM;
 	}
@@ -389,6 +420,11 @@ static void fs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fh_free(h);   /* the opener was interrupted */
 }
 
+/*
+ * Replies from a buffer owned by this call: the handle may be released on
+ * another thread as soon as the kernel has the data, while writev's caller
+ * (and ASan's check of it) still looks at the iovec.
+ */
 static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
@@ -397,26 +433,31 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	size_t n = 0;
 	int rc = 0;
 
-	if (h->type == FH_SNAPSHOT || h->type == FH_CTL || h->type == FH_CONTROL) {
-		if ((size_t)off >= h->buf.len) {
-			fuse_reply_buf(req, NULL, 0);
-			return;
-		}
-		n = h->buf.len - (size_t)off;
-		fuse_reply_buf(req, h->buf.buf + off, n < size ? n : size);
-		return;
-	}
 	buf = malloc(size ? size : 1);
 	if (!buf) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	if (h->type == FH_VALUES)
+	switch (h->type) {
+	case FH_SNAPSHOT:
+		if ((size_t)off < h->buf.len) {
+			n = h->buf.len - (size_t)off;
+			n = n < size ? n : size;
+			memcpy(buf, h->buf.buf + off, n);
+		}
+		break;
+	case FH_VALUES:
 		n = values_handle_read(&h->values, (uint64_t)off, buf, size);
-	else if (h->type == FH_SCRATCH)
+		break;
+	case FH_SCRATCH:
 		rc = scratch_read(h->scratch, h->scratch_id, (uint64_t)off, buf, size, &n);
-	else
+		break;
+	case FH_LIVE:
 		rc = tree_read_live(fs_of(req)->tree, ino, (uint64_t)off, buf, size, &n);
+		break;
+	default:
+		break;      /* write-only handles (ctl, control) read as empty */
+	}
 	if (rc)
 		fuse_reply_err(req, -rc);
 	else
@@ -623,10 +664,7 @@ static void fs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off
 			e.attr.st_mode = S_IFDIR;
 			name = i == 0 ? "." : "..";
 		} else {
-			e.attr = h->entries[i - 2].st;
-			e.ino = e.attr.st_ino;
-			e.attr_timeout = fs->timeout;
-			e.entry_timeout = fs->timeout;
+			fill_entry(fs, &h->entries[i - 2].st, &e);
 			name = h->entries[i - 2].name;
 		}
 		if (plus)
@@ -799,11 +837,7 @@ static void reply_create(fuse_req_t req, const struct stat *st, struct fuse_file
 {
 	struct fuse_entry_param e;
 
-	memset(&e, 0, sizeof(e));
-	e.ino = st->st_ino;
-	e.attr = *st;
-	e.attr_timeout = fs_of(req)->timeout;
-	e.entry_timeout = fs_of(req)->timeout;
+	fill_entry(fs_of(req), st, &e);
 	fi->fh = (uintptr_t)h;
 	fi->direct_io = 1;
 	if (fuse_reply_create(req, &e, fi) == -ENOENT)

@@ -324,6 +324,7 @@ static int classify(CURLcode rc, const struct exchange *x)
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:     /* the server closed the connection unanswered */
 		return -ENOTCONN;
 	case CURLE_FILESIZE_EXCEEDED:
 		return -EFBIG;

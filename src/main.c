@@ -267,6 +267,19 @@ static int log_in(struct mount_ctx *m)
 	return 0;
 }
 
+/* -o config=PATH, or the default file when it exists; options win over it. */
+static int load_config_file(struct mount_ctx *m)
+{
+	char why[512] = "";
+	int rc;
+
+	rc = config_load_file(&m->cfg, m->cfg.config_file, m->cfg.config_file != NULL, why,
+			      sizeof(why));
+	if (rc)
+		fprintf(stderr, "c7nfs: %s\n", why[0] ? why : strerror(-rc));
+	return rc;
+}
+
 /* ---- mounting ------------------------------------------------------------- */
 
 static int setup_client(struct mount_ctx *m)
@@ -432,6 +445,8 @@ int main(int argc, char *argv[])
 		if (!getenv("C7NFS_TOKEN"))
 			setenv("C7NFS_TOKEN", "c7n-demo-admin", 1);
 	}
+	if (!m.demo && load_config_file(&m))
+		goto out;
 	if (setup_client(&m) || log_in(&m))
 		goto out;
 	if (scratch_new(NULL, FS_SCRATCH_FIRST_ID, &m.scratch))

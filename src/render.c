@@ -19,12 +19,6 @@
 #define NAME_MAX_BYTES 200
 #define TABLE_GAP 3
 
-/* jansson reports failures with NULL or -1 only; the caller checks the sbuf. */
-static void set_error(struct sbuf *sb, int err)
-{
-	if (!sb->err)
-		sb->err = err;
-}
 
 /* ---- text primitives ------------------------------------------------------ */
 
@@ -342,19 +336,6 @@ void render_sanitize_name(struct sbuf *sb, const char *name)
 	render_sanitize_tail(sb, mark);
 }
 
-void render_journal_line(struct sbuf *sb, const char *when, const char *what)
-{
-	size_t mark = sb->len;
-
-	if (when && *when) {
-		sbuf_adds(sb, when);
-		sbuf_addch(sb, ' ');
-	}
-	if (what)
-		sbuf_adds(sb, what);
-	render_line_end(sb, mark);
-}
-
 static int json_to_sbuf(const char *buf, size_t size, void *data)
 {
 	struct sbuf *sb = data;
@@ -369,7 +350,7 @@ static void dump_json(struct sbuf *sb, const json_t *j, size_t flags)
 		sbuf_adds(sb, "null");
 	else if (json_dump_callback(j, json_to_sbuf, sb,
 				    flags | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
-		set_error(sb, -EINVAL);
+		sbuf_set_error(sb, -EINVAL);
 }
 
 void render_json(struct sbuf *sb, const json_t *j)
@@ -554,7 +535,7 @@ void render_status_json(struct sbuf *sb, const struct render_instance *ri)
 	/* the strings are valid UTF-8 (decoded by jansson, names sanitised on
 	 * character boundaries), so only an allocation can have failed */
 	if (failed)
-		set_error(sb, -ENOMEM);
+		sbuf_set_error(sb, -ENOMEM);
 	else
 		render_json(sb, o);
 	json_decref(o);

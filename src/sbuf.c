@@ -31,6 +31,12 @@ int sbuf_error(const struct sbuf *sb)
 	return sb->err;
 }
 
+void sbuf_set_error(struct sbuf *sb, int err)
+{
+	if (!sb->err)
+		sb->err = err;
+}
+
 /* Makes room for `extra` more bytes plus the terminating NUL. */
 static int sbuf_grow(struct sbuf *sb, size_t extra)
 {

@@ -37,7 +37,7 @@ static const char *const dep_files[] = {
 	"summary", "ports", "volumes", "health", "host", "env", "labels", "detail.yaml",
 	"detail.json", NULL
 };
-static const char *const event_files[] = { "summary", "events", NULL };
+static const char *const event_files[] = { "summary", "events", "values.yaml", NULL };
 static const char *const meta_files[] = { "status", "log", "ctl", NULL };
 static const enum tree_kind meta_kinds[] = { TK_META_STATUS, TK_META_LOG, TK_META_CTL };
 
@@ -557,6 +557,18 @@ static int step_deployment(struct tree *t, struct rctx *c, const char *name)
 	return 0;
 }
 
+static int event_values(struct tree *t, const struct rctx *c, char **text, size_t *len);
+
+static int event_values_known(struct tree *t, struct rctx *c)
+{
+	char *text = NULL;
+	size_t len;
+	int rc = event_values(t, c, &text, &len);
+
+	free(text);
+	return rc;
+}
+
 /* Moves c from a directory to its child `name`. */
 static int resolve_step(struct tree *t, struct rctx *c, const char *name)
 {
@@ -610,7 +622,7 @@ static int resolve_step(struct tree *t, struct rctx *c, const char *name)
 			return -ENOENT;
 		c->kind = TK_EVENT_FILE;
 		c->file = event_files[index_of(event_files, name)];
-		return 0;
+		return strcmp(name, "values.yaml") ? 0 : event_values_known(t, c);
 	case TK_JOBS_DIR:
 		return step_job(c, name);
 	default:
@@ -751,16 +763,34 @@ static int render_dep_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 	return render_deployment_panel(sb, c->file, c->dep, dj ? dj->json : NULL);
 }
 
+/* The values an operation deployed, from the history (design.md §5). */
+static int event_values(struct tree *t, const struct rctx *c, char **text, size_t *len)
+{
+	if (!t->o.history)
+		return -ENOENT;
+	return history_get(t->o.history, c->inst->id, c->ev->command_id, text, len);
+}
+
 static int render_event_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 {
-	char version[128];
+	char version[128], *text = NULL;
+	size_t len = 0;
+	int rc;
 
 	if (!strcmp(c->file, "events")) {
 		render_event_events(sb, c->ev);
 		return 0;
 	}
+	rc = event_values(t, c, &text, &len);
+	if (!strcmp(c->file, "values.yaml")) {
+		if (!rc)
+			sbuf_add(sb, text, len);
+		free(text);
+		return rc;
+	}
+	free(text);
 	inst_state_version(t, c->is, c->ev->command_id, version, sizeof(version));
-	render_event_summary(sb, c->ev, version, false);
+	render_event_summary(sb, c->ev, version, rc == 0);
 	return 0;
 }
 
@@ -1150,7 +1180,8 @@ static int list_dir(struct lister *l)
 {
 	static const char *const env_files[] = { "env", "instances", NULL };
 	static const char *const inst_dirs[] = { "resources", "deployments", "events", NULL };
-	static const char *const event_dir[] = { "summary", "events", "jobs", NULL };
+	static const char *const event_dir[] = { "summary", "events", "values.yaml", "jobs",
+						 NULL };
 	struct rctx *c = l->dir;
 	int rc;
 

@@ -464,14 +464,17 @@ static json_t *inst_info(const instance_t *in, bool full)
 	return o;
 }
 
-static int g_sort_field; /* 0 id, 1 appServiceName, 2 versionName, 3 code */
-static int g_sort_desc;
+typedef struct sortspec {
+	int field; /* 0 id, 1 appServiceName, 2 versionName, 3 code */
+	int desc;
+} sortspec;
 
-static int cmp_inst(const void *a, const void *b)
+static int cmp_inst(const void *a, const void *b, void *arg)
 {
+	const sortspec *sp = arg;
 	const instance_t *x = *(instance_t *const *)a, *y = *(instance_t *const *)b;
 	int c = 0;
-	switch (g_sort_field) {
+	switch (sp->field) {
 	case 1: c = strcmp(x->app->name, y->app->name); break;
 	case 2: c = strcmp(x->version ? x->version->version : "", y->version ? y->version->version : ""); break;
 	case 3: c = strcmp(x->code, y->code); break;
@@ -479,7 +482,7 @@ static int cmp_inst(const void *a, const void *b)
 	}
 	if (c == 0)
 		c = x->seq < y->seq ? -1 : x->seq > y->seq ? 1 : 0;
-	return g_sort_desc ? -c : c;
+	return sp->desc ? -c : c;
 }
 
 static bool search_match(const instance_t *in, json_t *body)
@@ -524,19 +527,19 @@ static bool search_match(const instance_t *in, json_t *body)
 	return true;
 }
 
-static void parse_sort(const char *s)
+static sortspec parse_sort(const char *s)
 {
-	g_sort_field = 0;
-	g_sort_desc = 1;
+	sortspec sp = {0, 1};
 	if (!s || !*s)
-		return;
+		return sp;
 	const char *comma = strchr(s, ',');
 	size_t n = comma ? (size_t)(comma - s) : strlen(s);
 	static const char *const keys[] = {"id", "appServiceName", "versionName", "code"};
 	for (int k = 0; k < 4; k++)
 		if (strlen(keys[k]) == n && strncmp(s, keys[k], n) == 0)
-			g_sort_field = k;
-	g_sort_desc = comma ? strcasecmp(comma + 1, "asc") != 0 : 0;
+			sp.field = k;
+	sp.desc = comma ? strcasecmp(comma + 1, "asc") != 0 : 0;
+	return sp;
 }
 
 resp_t h_inst_page(req_t *r)
@@ -562,8 +565,8 @@ resp_t h_inst_page(req_t *r)
 		sel[n++] = in;
 	}
 	json_decref(body);
-	parse_sort(qarg(r, "sort"));
-	qsort(sel, n, sizeof *sel, cmp_inst);
+	sortspec sp = parse_sort(qarg(r, "sort"));
+	qsort_r(sel, n, sizeof *sel, cmp_inst, &sp);
 	pagereq p = get_page(r);
 	json_t *content = json_array();
 	for (size_t k = (size_t)(p.page * p.size); k < n && k < (size_t)((p.page + 1) * p.size); k++)

@@ -197,13 +197,11 @@ json_t *k8s_deployment(const instance_t *in)
 		return NULL;
 	const json_t *vals = s->values;
 	char ts[40], uid[40];
-	int replicas = inst_replicas(in);
 	int spec_replicas = s->running ? (int)json_path_int(vals, "replicaCount", 1) : 0;
 	if (spec_replicas < 0)
 		spec_replicas = 0;
 	int total = 0, ready = 0;
 	inst_pod_counts(in, &total, &ready);
-	(void)replicas;
 
 	json_t *d = json_object();
 	json_object_set_new(d, "apiVersion", json_string("apps/v1"));
@@ -248,12 +246,13 @@ json_t *k8s_deployment(const instance_t *in)
 		json_t *p = json_object_get(vals, probes[i]);
 		if (json_is_object(p)) {
 			json_t *pc = json_deep_copy(p);
-			const char *dflt[][2] = {{"failureThreshold", NULL}, {"periodSeconds", NULL},
-						 {"successThreshold", NULL}, {"timeoutSeconds", NULL}};
-			int dv[] = {3, 10, 1, 1};
+			/* the API server fills in these defaults */
+			static const char *const dk[] = {"failureThreshold", "periodSeconds",
+							 "successThreshold", "timeoutSeconds"};
+			static const int dv[] = {3, 10, 1, 1};
 			for (int k = 0; k < 4; k++)
-				if (!json_object_get(pc, dflt[k][0]))
-					json_object_set_new(pc, dflt[k][0], json_integer(dv[k]));
+				if (!json_object_get(pc, dk[k]))
+					json_object_set_new(pc, dk[k], json_integer(dv[k]));
 			json_object_set_new(c, probes[i], pc);
 		}
 	}
@@ -490,8 +489,10 @@ void k8s_fill_deploy(command_t *c, int64_t now)
 {
 	instance_t *in = c->inst;
 	(void)now;
+	json_t *vals = yaml_to_json(c->values, strlen(c->values), NULL, NULL, NULL);
 	free(c->image);
-	c->image = image_of(in, c->version, in->snap.values);
+	c->image = image_of(in, c->version, vals);
+	json_decref(vals);
 	if (c->status != CS_SUCCESS)
 		return;
 	pod_info pi[MAXPODS];

@@ -589,11 +589,10 @@ static enum MHD_Result handle(struct MHD_Connection *conn, const char *url, cons
 	if (inject) {
 		char ts[40];
 		fmt_iso_ms(now_ms(), ts);
+		const char *reason = MHD_get_reason_phrase_for((unsigned)f.error_status);
 		json_t *j = json_pack("{s:s,s:s,s:i,s:s,s:s}", "timestamp", ts, "path", url, "status",
-				      f.error_status, "error", "Service Unavailable", "message",
+				      f.error_status, "error", reason && *reason ? reason : "Error", "message",
 				      "fault injected by c7n-devops-sim");
-		if (f.error_status != 503)
-			json_object_set_new(j, "error", json_string("Injected Error"));
 		vlog(method, url, f.error_status, cx->t0);
 		return send_json(conn, f.error_status, j, f.malformed, NULL);
 	}
@@ -847,6 +846,7 @@ int main(int argc, char **argv)
 		free(g_data_text);
 		return 2;
 	}
+	json_object_seed(0); /* before any thread creates objects */
 	g_stats = json_object();
 	smap_init(&g_tokens);
 
@@ -859,7 +859,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
 			(g_cfg.verbose ? MHD_USE_ERROR_LOG : 0),
 		0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,

@@ -203,6 +203,30 @@ def with_flags(data, **flags):
     return out
 
 
+def deep_merge(base, overlay):
+    """overlay merged into base: mappings recursively, everything else replaced."""
+    if not (isinstance(base, dict) and isinstance(overlay, dict)):
+        return copy.deepcopy(overlay)
+    out = copy.deepcopy(base)
+    for k, v in overlay.items():
+        out[k] = deep_merge(out[k], v) if k in out else copy.deepcopy(v)
+    return out
+
+
+def delta(user, defaults):
+    """The part of user that differs from defaults (what the user changed)."""
+    out = {}
+    for k, v in user.items():
+        d = defaults.get(k) if isinstance(defaults, dict) else None
+        if isinstance(v, dict) and isinstance(d, dict):
+            sub = delta(v, d)
+            if sub:
+                out[k] = sub
+        elif k not in (defaults or {}) or v != d:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
 def leaves(data, prefix=()):
     """{path-tuple: scalar} of a nested mapping."""
     out = {}
@@ -328,6 +352,11 @@ class Api:
 
     def upgrade_value(self, p, i, v):
         return self.ok("GET", ins(p, i, "/appServiceVersion/%s/upgrade_value" % q(v)))
+
+    def version_defaults(self, p, v):
+        """V4 with type=create: the default values of version v."""
+        return self.ok("GET", dv(p, "/app_service_instances/deploy_value"),
+                       query={"type": "create", "version_id": v})
 
     def value_format(self, p, text):
         return self.ok("POST", dv(p, "/app_service_instances/value_format"), body={"yaml": text})

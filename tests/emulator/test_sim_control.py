@@ -264,6 +264,16 @@ def test_reset_restores_demo_data(api, world):
     assert observable_state(api, world) == before
 
 
+def test_reset_clears_faults_and_stats(api, world):
+    p = world.main["id"]
+    api.sim.faults(error_rate=1, error_status=502)
+    assert e1_status(api, p).status == 502
+    assert api.sim.stats()["total"] > 0
+    assert api.sim.reset().status in (200, 204)
+    assert api.sim.stats() == {"total": 0, "requests": {}}
+    assert e1_status(api, p).status == 200
+
+
 def test_reset_restores_in_progress_operation(api, world):
     busy = [i for i in world.instances if i.item["status"] == "operating"]
     assert busy

@@ -1,4 +1,6 @@
 """Instance events (I8): ≤30 create/update/delete commands, newest first, jobs with logs."""
+import datetime
+
 from simapi import (assert_accepted, check_event, clean_values, jobs_of, with_flags)
 
 pytest_plugins = ("simapi",)  # the emulator fixtures
@@ -51,6 +53,9 @@ def test_i8_update_lifecycle(api, world):
     check_event(ev)
     assert (ev["commandId"], ev["type"], ev["status"]) == (cmd, "update", "operating"), ev
     assert ev["loginName"] == "admin"
+    made = datetime.datetime.strptime(ev["createTime"], "%Y-%m-%d %H:%M:%S")
+    assert abs((datetime.datetime.now() - made).total_seconds()) < 60, \
+        "createTime is the local time of the operation: %s" % ev["createTime"]
     api.advance()
     ev = api.events(inst.p, inst.id)[0]
     check_event(ev)

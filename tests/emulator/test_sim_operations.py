@@ -5,7 +5,7 @@ import pytest
 
 from conftest import wait_until
 from simapi import (O1_KEYS, Api, World, assert_accepted, assert_error, assert_keys,
-                    clean_values, dump_values, is_id, is_int, load_values, with_flags)
+                    clean_values, dump_values, ins, is_id, is_int, load_values, q, with_flags)
 
 pytest_plugins = ("simapi",)  # the emulator fixtures
 
@@ -266,6 +266,73 @@ def test_delete_while_deleting_is_refused(api, world):
     assert_accepted(api.delete(inst.p, inst.id))
     assert_error(api.delete(inst.p, inst.id), "error.app.instance.is.operating")
     expect_state(api, inst, "operating", "delete", "operating")
+
+
+def test_update_and_redeploy_refused_while_deleting(api, world):
+    inst = world.pick(status="running")
+    info = api.instance(inst.p, inst.id)
+    assert_accepted(api.delete(inst.p, inst.id))
+    code = "error.app.instance.is.operating"
+    assert_error(api.redeploy(inst.p, inst.id), code)
+    assert_error(api.update(inst.p, info, fresh_values(api, inst, c7nsimTestMarker="x")), code)
+    expect_state(api, inst, "operating", "delete", "operating")
+
+
+def test_deleted_instance_reads_and_operations(api, world):
+    inst = world.pick(status="running", clean=False)
+    info = api.instance(inst.p, inst.id)
+    assert_accepted(api.delete(inst.p, inst.id))
+    api.advance()
+    assert_error(api.call("GET", ins(inst.p, inst.id, "/resources")), "error.resource.query")
+    assert_error(api.call("GET", ins(inst.p, inst.id, "/last_deploy_value")),
+                 "error.instance.value.get")
+    assert_error(api.call("GET", ins(inst.p, inst.id, "/appServiceVersion/%s/upgrade_value"
+                                     % q(info["appServiceVersionId"]))),
+                 "error.instance.value.get")
+    for r in (api.stop(inst.p, inst.id), api.start(inst.p, inst.id),
+              api.redeploy(inst.p, inst.id), api.delete(inst.p, inst.id)):
+        assert r.status == 200 and r.json().get("failed") is True, (r.status, r.body)
+        assert isinstance(r.json().get("code"), str) and r.json()["code"].startswith("error."), r.body
+
+
+DISABLED_APP_DATA = """
+organization: {id: 7, code: org, name: Org}
+users:
+  - {login: admin, name: Admin, email: admin@x, token: c7n-demo-admin}
+projects:
+  - id: 700
+    code: p
+    name: P
+    owners: [admin]
+    envs:
+      - {code: e1, name: E1, cluster: c1}
+    apps:
+      - code: old-app
+        name: Old App
+        active: false
+        versions:
+          - version: 1.0.0
+            values: |
+              replicaCount: 1
+    instances:
+      - code: old-app-aaaaa
+        env: e1
+        app: old-app
+        history:
+          - {type: create, version: 1.0.0, at: -1d, user: admin}
+"""
+
+
+def test_update_of_disabled_app_service(sim_factory, tmp_path):
+    data = tmp_path / "disabled.yaml"
+    data.write_text(DISABLED_APP_DATA)
+    api = Api(sim_factory("--data", str(data)))
+    inst = World(api).pick(status="running")
+    info = api.instance(inst.p, inst.id)
+    before = snapshot(api, inst)
+    vals = fresh_values(api, inst, replicaCount=2)
+    assert_error(api.update(inst.p, info, vals), "error.app.service.disabled")
+    assert snapshot(api, inst) == before
 
 
 def test_delete_leaves_other_instances(api, world):

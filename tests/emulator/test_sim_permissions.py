@@ -171,3 +171,16 @@ def test_open_env_lets_any_member_deploy(api, world):
     if not targets:
         pytest.skip("the demo data has no running instance in a skipCheckPermission environment")
     assert_accepted(api.redeploy(targets[0].p, targets[0].id, token="viewer"))
+
+
+def test_non_member_is_refused_the_project(ro_api, ro_world):
+    admin = {pr["id"] for pr in ro_world.projects}
+    outside = [(user, p) for user in MEMBERS
+               for p in admin - {pr["id"] for pr in ro_api.projects(token=user)}]
+    if not outside:
+        pytest.skip("every member belongs to every demo project")
+    for user, p in outside:
+        for path in ("/envs/list_by_active?active=true", "/envs/resource_tree_menu"):
+            r = ro_api.call("GET", "/devops/v1/projects/%d%s" % (p, path), token=user)
+            assert r.status == 403, (user, p, path, r.status, r.body[:200])
+            assert r.json().get("failed") is True, r.body

@@ -1,6 +1,6 @@
 """Values and versions: V1, V2, V3 (merge), V5 (format check), R1, R2."""
 from simapi import (UPGRADE_VERSION_KEYS, VERSION_KEYS, assert_date, assert_keys, assert_page,
-                    clean_values, is_id, is_int, leaves, load_values)
+                    clean_values, deep_merge, delta, is_id, is_int, leaves, load_values)
 
 pytest_plugins = ("simapi",)  # the emulator fixtures
 
@@ -57,14 +57,27 @@ def test_v3_merges_user_changes_onto_new_defaults(api, world):
     merged = load_values(api.upgrade_value(inst.p, inst.id, newest["id"])["yaml"])
     assert merged.get("replicaCount") == replicas, "the user's change is kept: %r" % merged
     assert merged.get("c7nsimUserKey") == {"kept": "yes"}, "the user's key is kept: %r" % merged
-    old_leaves, new_leaves = leaves(user), leaves(merged)
-    appeared = set(new_leaves) - set(old_leaves)
-    changed = {k for k in set(new_leaves) & set(old_leaves) if new_leaves[k] != old_leaves[k]}
-    assert appeared or changed, \
-        "the newest version's defaults show through (new or changed keys): %r" % merged
-    assert appeared, "a default added by the newer version appears: %r vs %r" % (user, merged)
+    d_old = load_values(api.version_defaults(inst.p, oldest["id"])["yaml"])
+    d_new = load_values(api.version_defaults(inst.p, newest["id"])["yaml"])
+    added = {k: v for k, v in leaves(d_new).items() if k not in leaves(d_old)}
+    assert added, "the newest version adds default values"
+    merged_leaves = leaves(merged)
+    for k, v in added.items():
+        assert merged_leaves.get(k) == v, "new default %s=%r appears: %r" % (".".join(k), v, merged)
+    assert merged == deep_merge(d_new, delta(user, d_old)), \
+        "V3 = new defaults + the user's delta against the old defaults"
     # the current values are not touched by asking
     assert load_values(api.values(inst.p, inst.id)["yaml"]) == user
+
+
+def test_v4_matches_v3_and_defaults(ro_api, ro_world):
+    inst = ro_world.find(status="running", clean=False)[0]
+    for v in ro_api.versions(inst.p, inst.item["appServiceId"]):
+        v4 = ro_api.ok("GET", "/devops/v1/projects/%d/app_service_instances/deploy_value" % inst.p,
+                       query={"type": "update", "instance_id": inst.id, "version_id": v["id"]})
+        assert v4["yaml"] == ro_api.upgrade_value(inst.p, inst.id, v["id"])["yaml"], v
+        defaults = ro_api.version_defaults(inst.p, v["id"])["yaml"]
+        assert isinstance(load_values(defaults), dict) and "c7nsim" not in load_values(defaults)
 
 
 def test_v3_to_same_version_after_change(api, world):

@@ -4,7 +4,6 @@ The daemon's stderr is collected; a test fails if it contains a sanitizer report
 or if the daemon does not exit cleanly (status 0) after `fusermount3 -u`.
 """
 import errno
-import json
 import os
 import re
 import subprocess
@@ -22,6 +21,12 @@ from conftest import C7NFS_BIN, SANITIZER_RE, TOKENS, Sim, wait_until
 
 LSAN_SUPP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                          "lsan.supp")
+
+
+def in_proc_mounts(path):
+    """Whether path is a mount point, even one whose daemon is gone."""
+    with open("/proc/mounts") as f:
+        return any(line.split()[1] == path for line in f if len(line.split()) > 1)
 
 
 class Mount:
@@ -74,7 +79,9 @@ class Mount:
         return "".join(self.stderr_lines)
 
     def unmount(self):
-        if os.path.ismount(self.path):
+        # A daemon that died (a sanitizer abort) leaves a mount whose stat fails with
+        # ENOTCONN, which os.path.ismount reports as "not a mount": ask /proc/mounts.
+        if in_proc_mounts(self.path):
             subprocess.run(["fusermount3", "-u", self.path], check=False,
                            capture_output=True, timeout=30)
         try:
@@ -645,7 +652,7 @@ def mount_fails(sim, options=(), token=None, env=None, timeout=20):
     try:
         wait_until(lambda: proc.poll() is not None or os.path.ismount(path), timeout=timeout,
                    what="c7nfs to give up")
-        mounted = os.path.ismount(path)
+        mounted = in_proc_mounts(path)
         if mounted:
             subprocess.run(["fusermount3", "-u", path], capture_output=True, timeout=30)
         out, err = proc.communicate(timeout=30)
@@ -657,3 +664,260 @@ def mount_fails(sim, options=(), token=None, env=None, timeout=20):
     assert not mounted, "c7nfs mounted although it should refuse:\n" + err
     assert not SANITIZER_RE.search(err), "sanitizer report from c7nfs:\n" + err
     return proc.returncode, err, time.monotonic() - t0
+
+
+# ================================================================ helpers of the write tests
+#
+# test_edit_*.py, test_control_*.py and test_write_errors.py change instances through the
+# mount and check on the emulator which operation requests reached it (design.md §3, §4).
+
+T_O1 = "PUT " + DV + "/app_service_instances"
+T_O2 = "PUT " + INS + "/restart"
+T_O3 = "PUT " + INS + "/stop"
+T_O4 = "PUT " + INS + "/start"
+T_O5 = "DELETE " + INS + "/delete"
+T_V3 = "GET " + INS + "/appServiceVersion/{v}/upgrade_value"
+OPERATIONS = (T_O1, T_O2, T_O3, T_O4, T_O5)
+# The one request each verb sends (upgrade is an update with another version).
+VERB_REQUEST = {"edit": T_O1, "upgrade": T_O1, "redeploy": T_O2, "stop": T_O3, "start": T_O4,
+                "delete": T_O5}
+MANAGED = tuple(sorted(INSTANCE_FILES + INSTANCE_DIRS))
+# Short TTLs, so that the end of an operation shows in status soon after /_sim/advance.
+WRITE_TTL = ("ttl_status_ms=300", "ttl_list_ms=300")
+DEMO_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "contrib", "devops-sim", "demo-data.yaml")
+
+
+@pytest.fixture
+def edit_mount_factory():
+    """Like mount_factory, but the mount points live under /var/tmp: vim's default
+    'backupskip' (/tmp/*) and emacs's backup predicate (temporary-file-directory) skip
+    the backup step for files under /tmp, and the editor tests need the real sequence."""
+    root = tempfile.mkdtemp(prefix="c7nfs-edit-", dir="/var/tmp")
+    mounts = []
+
+    def make(sim, **kw):
+        saved = tempfile.tempdir
+        tempfile.tempdir = root
+        try:
+            m = Mount(sim, **kw)
+        finally:
+            tempfile.tempdir = saved
+        mounts.append(m)
+        return m
+
+    try:
+        yield make
+    finally:
+        import shutil
+        errors = []
+        for m in mounts:
+            try:
+                m.unmount()
+            except AssertionError as e:
+                errors.append(str(e))
+        shutil.rmtree(root, ignore_errors=True)
+        assert not errors, "\n".join(errors)
+
+
+def demo_data_file(directory, change):
+    """The demo data with change(data) applied, written to directory; returns the path
+    (for `c7n-devops-sim --data`)."""
+    with open(DEMO_DATA, encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    change(data)
+    path = os.path.join(str(directory), "data.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.safe_dump(data, f, allow_unicode=True, sort_keys=False)
+    return path
+
+
+def demo_project(data, code):
+    return next(p for p in data["projects"] if p["code"] == code)
+
+
+def yaml_error_position(text):
+    """(line, column), 1-based, where libyaml stops parsing text (PyYAML's C loader is
+    the same parser c7nfs uses); None when text parses."""
+    try:
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        return mark.line + 1, mark.column + 1
+    return None
+
+
+def errno_line(err):
+    return "errno: %s (%s)" % (errname(err), os.strerror(err))
+
+
+class Target:
+    """One instance changed through a mount, with what the emulator (asked as admin) and
+    the mount say about it."""
+
+    def __init__(self, sim, mnt, code):
+        self.sim = sim
+        self.m = mnt
+        self.api = Api(sim)
+        self.lay = Layout(self.api)
+        found = [i for i in self.lay.instances if i.code == code]
+        assert len(found) == 1, "no instance %r in the demo data" % code
+        self.inst = found[0]
+        self.code = code
+        self.dir = mnt.p(*self.inst.parts)
+
+    def path(self, name="values.yaml"):
+        return os.path.join(self.dir, name)
+
+    def read(self, name="values.yaml"):
+        return read_bytes(self.path(name)).decode("utf-8")
+
+    def item(self):
+        return self.api.instance(self.inst.p, self.inst.id)
+
+    def deployed(self):
+        """V1: the values the server has now."""
+        return self.api.values(self.inst.p, self.inst.id)
+
+    def stats(self):
+        return self.sim.stats()
+
+    def ops_since(self, before):
+        """{operation template: count} of the O1–O5 requests made since before."""
+        delta = stats_delta(before, self.sim.stats())
+        return {k: n for k, n in delta.items() if k in OPERATIONS}
+
+    def status(self):
+        return kv_dict(self.read("status"))
+
+    def state(self):
+        return self.status()["state"].split(" ")[0]
+
+    def wait_state(self, zh, timeout=15):
+        return wait_until(lambda: self.state() == zh, timeout=timeout,
+                          what="state %s of %s (now %s)" % (zh, self.code, self.state()))
+
+    def listing(self):
+        return sorted(os.listdir(self.dir))
+
+    def last_error(self):
+        return self.read("last_error")
+
+    def log(self):
+        return self.m.read(".c7nfs", "log")
+
+    def check_saved(self, before, text, keep=()):
+        """One commit of text: exactly one O1, carrying text (V1 == text byte for byte),
+        values.yaml reads it back, 更新中 until /_sim/advance and then 更新完成, no error
+        recorded and no scratch file left but the names in keep."""
+        assert self.ops_since(before) == {T_O1: 1}
+        assert self.deployed() == text
+        assert self.read() == text
+        assert os.stat(self.path()).st_size == len(text.encode("utf-8"))
+        assert self.state() == "更新中"
+        assert self.listing() == sorted(MANAGED + tuple(keep))
+        assert self.last_error() == ""
+        assert " ERROR " not in self.log(), self.log()
+        self.api.advance()
+        self.wait_state("更新完成")
+        assert self.read() == text
+        assert self.deployed() == text
+
+    def check_rejected(self, before, deployed, text, err):
+        """A refused commit of text: no operation request, values.yaml still reads the
+        deployed text, values.yaml.rejected holds text, last_error and .c7nfs/log say
+        why in git's style. Returns last_error's summary line."""
+        assert self.ops_since(before) == {}
+        assert self.deployed() == deployed
+        assert self.read() == deployed
+        assert self.read("values.yaml.rejected") == text
+        return self.check_error("save 'values.yaml' of", err)
+
+    def check_error(self, what, err):
+        """last_error records a failure with err; its summary line starts with
+        "cannot WHAT 'CODE': " (what: one string or a tuple of accepted ones) and is also
+        a line of .c7nfs/log. Returns the summary."""
+        lines = self.last_error().split("\n")
+        assert lines[-1] == "", lines
+        assert errno_line(err) in lines, lines
+        summary = lines[-2]
+        prefixes = ["cannot %s '%s': " % (w, self.code)
+                    for w in (what if isinstance(what, tuple) else (what,))]
+        assert any(summary.startswith(p) and len(summary) > len(p) for p in prefixes), \
+            (summary, prefixes)
+        log = self.log().split("\n")
+        assert any(l.endswith(" " + summary) and " ERROR " in l for l in log), \
+            (summary, log[-5:])
+        return summary
+
+    def check_yaml_error(self, summary, text):
+        """The summary of a refused text names libyaml's line and column."""
+        line, col = yaml_error_position(text)
+        assert ": yaml: line %d, column %d: " % (line, col) in summary, (summary, line, col)
+
+    def check_good_save_clears_rejected(self):
+        """After a refusal: a valid save is sent and values.yaml.rejected disappears."""
+        assert "values.yaml.rejected" in self.listing()
+        good = self.deployed() + "goodSave: 1\n"
+        before = self.stats()
+        assert write_values(self.path(), good) == 0
+        assert self.ops_since(before) == {T_O1: 1}
+        assert self.deployed() == good
+        assert "values.yaml.rejected" not in self.listing()
+
+
+def write_values(path, text, flags=os.O_WRONLY | os.O_TRUNC):
+    """open + write + close of values.yaml; returns 0 or the errno of the failing call."""
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        return e.errno
+    try:
+        os.write(fd, text.encode("utf-8"))
+    except OSError as e:
+        os.close(fd)
+        return e.errno
+    try:
+        os.close(fd)
+    except OSError as e:
+        return e.errno
+    return 0
+
+
+def write_control(path, line):
+    """echo LINE > control as one write(2); returns 0 or the errno (of open, write or
+    close)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    except OSError as e:
+        return e.errno
+    err = 0
+    try:
+        os.write(fd, (line + "\n").encode("utf-8"))
+    except OSError as e:
+        err = e.errno
+    try:
+        os.close(fd)
+    except OSError as e:
+        err = err or e.errno
+    return err
+
+
+EDIT_CODE = "demo-api-7f3k2"   # 更新完成 in the demo data, clean values, admin may deploy
+
+
+@pytest.fixture
+def edit_target(sim0, edit_mount_factory):
+    """demo-api-7f3k2 on an admin mount (under /var/tmp) of an emulator whose
+    operations complete only on /_sim/advance."""
+    return Target(sim0, edit_mount_factory(sim0, options=WRITE_TTL), EDIT_CODE)
+
+
+def replaced_once(text, old, new):
+    assert text.count(old) == 1, "%r is not in the text exactly once" % old
+    return text.replace(old, new)
+
+
+def api_delete(api, p, i):
+    """O5 straight to the emulator (Api has stop, start and redeploy)."""
+    api.accepted("DELETE", api.ins(p, i, "/delete"))

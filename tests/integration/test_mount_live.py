@@ -17,7 +17,7 @@ SHORT_TTL = ("ttl_status_ms=%d" % TTL_MS, "ttl_list_ms=%d" % TTL_MS)
 WITHIN_TTL = TTL_MS / 1000 + 1.5
 
 
-def setup(sim, mount_factory, **pick):
+def live_mount(sim, mount_factory, **pick):
     lay = Layout(Api(sim))
     m = mount_factory(sim, options=SHORT_TTL)
     inst = lay.pick(status="running", where=lambda i: i.env["permission"] and lay.clean(i),
@@ -44,7 +44,7 @@ def table_state(m, lay, inst):
 
 
 def test_stop_on_the_server_shows_in_status_within_the_ttl(sim0, mount_factory):
-    lay, m, inst = setup(sim0, mount_factory)
+    lay, m, inst = live_mount(sim0, mount_factory)
     assert status_of(m, inst)["status"] == "running"
     lay.api.stop(inst.p, inst.id)
     t0 = time.monotonic()
@@ -65,7 +65,7 @@ def test_stop_on_the_server_shows_in_status_within_the_ttl(sim0, mount_factory):
 
 
 def test_new_values_on_the_server_show_in_values_yaml_and_status(sim0, mount_factory):
-    lay, m, inst = setup(sim0, mount_factory)
+    lay, m, inst = live_mount(sim0, mount_factory)
     old = m.read(*inst.parts, "values.yaml")
     values = yaml_load(old)
     values["c7nfsTestMarker"] = "live-update"
@@ -87,7 +87,7 @@ def test_new_values_on_the_server_show_in_values_yaml_and_status(sim0, mount_fac
 
 
 def test_mtime_moves_only_when_the_content_changes(sim0, mount_factory):
-    lay, m, inst = setup(sim0, mount_factory)
+    lay, m, inst = live_mount(sim0, mount_factory)
     path = m.p(*inst.parts, "status")
     data = read_bytes(path)
     st = os.stat(path)
@@ -108,7 +108,7 @@ def test_mtime_moves_only_when_the_content_changes(sim0, mount_factory):
 
 
 def test_an_instance_deleted_on_the_server_disappears(sim0, mount_factory):
-    lay, m, inst = setup(sim0, mount_factory)
+    lay, m, inst = live_mount(sim0, mount_factory)
     env_dir = m.p(*lay.env_parts[inst.e])
     assert inst.parts[-1] in os.listdir(env_dir)
     r = lay.api.call("DELETE", lay.api.ins(inst.p, inst.id, "/delete"))
@@ -153,7 +153,7 @@ class Follower:
 
 
 def test_tail_f_events_log_prints_an_operations_events_as_they_happen(sim0, mount_factory):
-    lay, m, inst = setup(sim0, mount_factory)
+    lay, m, inst = live_mount(sim0, mount_factory)
     path = m.p(*inst.parts, "events.log")
     initial = read_bytes(path).decode()
     seq = len(lay.api.events(inst.p, inst.id)) + 1

@@ -5,7 +5,8 @@ import errno
 import os
 import re
 
-from mountlib import (Api, Layout, errname, failure, kv_dict, read_bytes, wait_until)
+from conftest import sim_factory  # noqa: F401  (fixture)
+from mountlib import (HOLD_MS, Api, Layout, errname, failure, kv_dict, read_bytes, wait_until)
 from mountlib import mount_factory, sim0  # noqa: F401  (fixtures)
 
 TIMEOUT_MS = 2000
@@ -22,6 +23,16 @@ def mount_state(m):
     words = re.findall(r"^[a-z_]+: (online|offline)$", text, re.M)
     assert len(words) == 1, text
     return words[0]
+
+
+def back_online(m, uncached):
+    """Tries a lookup that needs the server (recovery happens on use), then asks whether
+    the mount says online again."""
+    try:
+        os.stat(uncached)
+    except OSError:
+        return False
+    return mount_state(m) == "online"
 
 
 def two_envs(lay):
@@ -52,10 +63,12 @@ def test_server_down_cached_files_read_uncached_lookups_fail_fast(sim0, mount_fa
     for n, data in cached.items():
         assert os.stat(m.p(*a.parts, n)).st_size == len(data), n
 
-    uncached = [m.p(*b.parts), m.p(*b.parts, "status"), m.p(*a.parts, "resources", "pods"),
-                m.p(*a.parts, "events")]
-    for path in uncached:
-        err, took = failure(os.stat, path)
+    # events/ itself is part of the fixed layout; listing it needs the server.
+    uncached = [(os.stat, m.p(*b.parts)), (os.stat, m.p(*b.parts, "status")),
+                (os.stat, m.p(*a.parts, "resources", "pods")),
+                (os.listdir, m.p(*a.parts, "events"))]
+    for call, path in uncached:
+        err, took = failure(call, path)
         assert err in UNREACHABLE, "%s: %s, expected ENOTCONN or EHOSTDOWN" % (path, errname(err))
         assert took <= TIMEOUT_MS / 1000 + SLACK, "%s failed after %.2fs" % (path, took)
     err, took = failure(read_bytes, m.p(*a.parts, "resources", "services"))
@@ -63,12 +76,39 @@ def test_server_down_cached_files_read_uncached_lookups_fail_fast(sim0, mount_fa
     assert "offline" in m.read(".c7nfs", "status")
 
     sim0.faults(clear=True)
-    wait_until(lambda: mount_state(m) == "online" and os.path.isdir(m.p(*b.parts)), timeout=20,
-               interval=0.1, what="the mount to come back online")
+    wait_until(lambda: back_online(m, m.p(*b.parts)), timeout=20, interval=0.1,
+               what="the mount to come back online")
     kv = kv_dict(m.read(*b.parts, "status"))
     assert kv["instance"] == b.code and kv["status"] == b.item["status"], kv
     assert read_bytes(m.p(*a.parts, "values.yaml")) == cached["values.yaml"]
     assert read_bytes(m.p(*a.parts, "resources", "pods"))
+
+
+def test_server_process_gone_and_back(sim_factory, mount_factory):
+    """The server's process ends (connections refused), then a new one listens on the
+    same address: the mount serves its cache meanwhile and recovers without a remount."""
+    sim = sim_factory(transition_ms=HOLD_MS)
+    lay = Layout(Api(sim))
+    m = mount_factory(sim, options=OPTIONS)
+    a, b = two_envs(lay)
+    status = read_bytes(m.p(*a.parts, "status"))
+    sim.stop()
+
+    def offline_and_still_served():
+        assert read_bytes(m.p(*a.parts, "status")) == status
+        return mount_state(m) == "offline"
+    wait_until(offline_and_still_served, timeout=20, interval=0.1,
+               what=".c7nfs/status to say offline")
+    err, took = failure(os.stat, m.p(*b.parts))
+    assert err in UNREACHABLE, errname(err)
+    assert took <= TIMEOUT_MS / 1000 + SLACK, took
+
+    port = sim.url.rsplit(":", 1)[1]
+    again = sim_factory("--listen", "127.0.0.1:" + port, transition_ms=HOLD_MS)
+    assert again.url == sim.url
+    wait_until(lambda: back_online(m, m.p(*b.parts)), timeout=20, interval=0.1,
+               what="the mount to come back online")
+    assert kv_dict(m.read(*b.parts, "status"))["instance"] == b.code
 
 
 def test_hanging_server_uncached_lookups_time_out(sim0, mount_factory):

@@ -86,34 +86,53 @@ def test_rereading_a_whole_instance_within_the_ttl_costs_nothing(sim0, mount_fac
     assert again == first
 
 
-def test_20_parallel_readers_of_one_file_cost_one_request(sim0, mount_factory):
-    m = mount_factory(sim0, options=LONG_TTL)
-    lay = Layout(Api(sim0))
-    inst = lay.pick(status="running")
-    path = m.p(*inst.parts, "resources", "pods")
-    os.listdir(m.p(*inst.parts, "resources"))   # everything above the file is cached now
-    # The one request is slow, so every reader arrives while it is in flight.
-    sim0.faults(latency_ms=500)
-    before = sim0.stats()
-    barrier = threading.Barrier(20)
-    out = [None] * 20
+def parallel_cat(sim, path, n=20):
+    """n threads each run `cat path` at the same moment while every request of the
+    emulator takes 500 ms; returns their outputs and the requests they caused."""
+    sim.faults(latency_ms=500)
+    before = sim.stats()
+    barrier = threading.Barrier(n)
+    out = [None] * n
 
     def reader(k):
         barrier.wait()
         out[k] = run("cat", path).stdout
 
-    threads = [threading.Thread(target=reader, args=(k,)) for k in range(20)]
+    threads = [threading.Thread(target=reader, args=(k,)) for k in range(n)]
     try:
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=60)
     finally:
-        sim0.faults(clear=True)
-    delta = stats_delta(before, sim0.stats())
+        sim.faults(clear=True)
     assert all(o is not None for o in out), "a reader did not finish"
+    assert out[0] and all(o == out[0] for o in out), "the readers got different answers"
+    return stats_delta(before, sim.stats())
+
+
+def test_20_parallel_readers_of_one_file_cost_one_request(sim0, mount_factory):
+    m = mount_factory(sim0, options=LONG_TTL)
+    lay = Layout(Api(sim0))
+    inst = lay.pick(status="running")
+    os.stat(m.p(*inst.parts))   # the instance list is cached now, the resources are not
+    delta = parallel_cat(sim0, m.p(*inst.parts, "resources", "pods"))
     assert delta == {T_I4: 1}, "20 readers asked %r" % delta
-    assert out[0] and all(o == out[0] for o in out)
+
+
+def test_20_parallel_readers_after_a_flush_cost_one_request_of_each_kind(sim0, mount_factory):
+    m = mount_factory(sim0, options=LONG_TTL)
+    lay = Layout(Api(sim0))
+    inst = lay.pick(status="running")
+    path = m.p(*inst.parts, "resources", "pods")
+    first = read_bytes(path)
+    run("sh", "-c", 'echo flush > "$1"', "sh", m.p(".c7nfs", "ctl"))
+    # The kernel still knows the path; every reader's open asks c7nfs for everything
+    # from the project list down to the resources at once.
+    delta = parallel_cat(sim0, path)
+    assert delta.get(T_I4) == 1, delta
+    assert all(n == 1 for n in delta.values()), "20 readers asked %r" % delta
+    assert read_bytes(path) == first
 
 
 def test_ctl_flush_makes_the_next_read_ask_the_server(sim0, mount_factory):

@@ -128,14 +128,6 @@ static void test_kv_and_text(void)
 	render_text(&sb, "a\x1b[31mb\x7f");
 	render_text(&sb, NULL);
 	EXPECT_TEXT(&sb, "a [31mb ");
-	render_journal_line(&sb, "2026-12-04 10:31:07", "update 0.2.1 operating -> success");
-	EXPECT_TEXT(&sb, "2026-12-04 10:31:07 update 0.2.1 operating -> success\n");
-	render_journal_line(&sb, "2026-12-04 10:31:09", "command 0007 failed: line one\nline two\n");
-	EXPECT_TEXT(&sb, "2026-12-04 10:31:09 command 0007 failed: line one line two\n");
-	render_journal_line(&sb, "", "journal full");
-	EXPECT_TEXT(&sb, "journal full\n");
-	render_journal_line(&sb, NULL, NULL);
-	EXPECT_TEXT(&sb, "\n");
 	sbuf_free(&sb);
 }
 
