@@ -54,6 +54,11 @@ int cache_get(struct cache *c, const char *key, long ttl_ms,
 	      cache_fetch_fn fetch, void *ctx, cache_free_fn free_obj,
 	      struct cache_ref **out, bool *stale);
 
+/* While on, cache_get on the calling thread never fetches: it answers a fresh
+ * value or -EWOULDBLOCK. For work that must not cost requests (the attributes
+ * a directory listing volunteers). */
+void cache_set_peek_only(bool on);
+
 /* Peeks without fetching: a reference to whatever value is present (any age),
  * or NULL. */
 struct cache_ref *cache_peek(struct cache *c, const char *key);

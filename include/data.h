@@ -29,9 +29,38 @@ struct data {
 	struct api_user user;          /* filled at mount (A2) */
 };
 
+/* Directory names of a list's items: sanitised, made unique in server order
+ * ("name", then "name~2", …), computed once per answer. v[i] names item i. */
+struct data_names {
+	size_t n;
+	char **v;
+};
+
+/* Index of the item named name, or -1. */
+long data_names_find(const struct data_names *names, const char *name);
+
+/* Object of data_projects. */
+struct data_projects {
+	struct api_project_list list;
+	struct data_names names;       /* by project code */
+};
+
 /* Object of data_envs: E1 flags for the environments E2 says the user sees. */
 struct data_envs {
 	struct api_env_list list;      /* visible environments, E2 order */
+	struct data_names names;       /* by environment code */
+};
+
+/* Object of data_instances. */
+struct data_instances {
+	struct api_instance_list list;
+	struct data_names names;       /* by instance code */
+};
+
+/* Object of data_resources. */
+struct data_resources {
+	struct api_resources res;
+	struct data_names deployments; /* by deployment name */
 };
 
 /* Object of data_values / data_detail_yaml. */
@@ -45,14 +74,14 @@ struct data_json {
 	json_t *json;
 };
 
-int data_projects(struct data *d, struct cache_ref **ref);        /* struct api_project_list */
+int data_projects(struct data *d, struct cache_ref **ref);        /* data_projects */
 int data_envs(struct data *d, const char *project_id, struct cache_ref **ref);  /* data_envs */
 int data_instances(struct data *d, const char *project_id, const char *env_id,
-		   struct cache_ref **ref);                              /* api_instance_list */
+		   struct cache_ref **ref);                              /* data_instances */
 int data_values(struct data *d, const char *project_id, const char *instance_id,
 		struct cache_ref **ref);                                 /* data_text */
 int data_resources(struct data *d, const char *project_id, const char *instance_id,
-		   struct cache_ref **ref);                              /* api_resources */
+		   struct cache_ref **ref);                              /* data_resources */
 int data_events(struct data *d, const char *project_id, const char *instance_id,
 		struct cache_ref **ref);                                 /* api_event_list */
 int data_versions(struct data *d, const char *project_id, const char *app_service_id,

@@ -17,8 +17,11 @@
 #define FS_SCRATCH_FIRST_ID (1ULL << 48)
 #define FS_ALIASES 64
 
+struct notifier;
+
 struct fs {
 	struct tree *tree;
+	struct notifier *notify;     /* set once the session is mounted */
 	struct scratch_store *scratch;
 	double timeout;      /* kernel attr/entry cache, seconds */
 	pthread_mutex_t alias_lock;

@@ -79,6 +79,9 @@ int http_do(struct http_transport *t, const struct http_request *req,
 void http_response_free(struct http_response *resp);
 
 void http_get_stats(struct http_transport *t, struct http_stats *out);
+/* While offline, lets the next request through as a probe at once (a user's
+ * explicit write tries the server rather than failing on old news). */
+void http_probe_next(struct http_transport *t);
 bool http_is_online(struct http_transport *t);
 
 /* URL-encode s into a malloc'd string (NULL on ENOMEM). */

@@ -64,15 +64,26 @@ int tree_lookup(struct tree *t, uint64_t parent, const char *name, struct stat *
 void tree_forget(struct tree *t, uint64_t ino, uint64_t n);
 int tree_getattr(struct tree *t, uint64_t ino, struct stat *st);
 
-/* Calls fill for each entry (".", ".." excluded) with a full stat (st_ino set);
- * stops when fill returns non-zero. Entries that vanish meanwhile are skipped. */
-typedef int (*tree_fill_fn)(void *ctx, const char *name, const struct stat *st);
+/* Calls fill for each entry (".", ".." excluded); stops when fill returns
+ * non-zero. attrs: st is a full stat; otherwise only st_ino and the file type
+ * are set (getting the rest would cost a request: the caller lets the kernel
+ * look the entry up when it needs it). Entries that vanish meanwhile are
+ * skipped. */
+typedef int (*tree_fill_fn)(void *ctx, const char *name, const struct stat *st,
+			    bool attrs);
 int tree_readdir(struct tree *t, uint64_t ino, tree_fill_fn fill, void *ctx);
 /* Counts one kernel lookup of ino (an entry returned by readdirplus). */
 void tree_ref(struct tree *t, uint64_t ino);
 
-/* Generated files: renders the current content into out (appending). */
+/* Generated files: renders the current content into out (appending). Returns
+ * 1 when the bytes differ from the previous rendering of ino, 0 when not, or a
+ * negative errno. */
 int tree_render(struct tree *t, uint64_t ino, struct sbuf *out);
+/* Retires ino: its (parent, name) gets a new inode number at the next lookup,
+ * and ino itself resolves to nothing any more (the caller aliases it). */
+int tree_retire(struct tree *t, uint64_t ino);
+/* The directory holding ino (0 if unknown). */
+uint64_t tree_parent_of(struct tree *t, uint64_t ino);
 /* Live append-only files: true for events.log and .c7nfs/log. */
 bool tree_is_live(struct tree *t, uint64_t ino);
 /* Reads a live file at off; *n receives the count. Refreshes from the server

@@ -351,6 +351,13 @@ static int entry_take(struct cache *c, struct cache_entry *e,
 	return 0;
 }
 
+static _Thread_local bool peek_only;
+
+void cache_set_peek_only(bool on)
+{
+	peek_only = on;
+}
+
 int cache_get(struct cache *c, const char *key, long ttl_ms,
 	      cache_fetch_fn fetch, void *ctx, cache_free_fn free_obj,
 	      struct cache_ref **out, bool *stale)
@@ -377,6 +384,10 @@ int cache_get(struct cache *c, const char *key, long ttl_ms,
 		c->st.hits++;
 		*out = ref_get(e->val);
 		ret = 0;
+		goto out_unpin;
+	}
+	if (peek_only) {
+		ret = -EWOULDBLOCK;
 		goto out_unpin;
 	}
 	if (e->fetching)

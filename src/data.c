@@ -8,11 +8,13 @@
 #include "data.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "render.h"
 
 struct fetch_ctx {
 	struct data *d;
@@ -28,28 +30,89 @@ static void log_fetch_error(const char *what, int rc, const struct api_error *er
 	       err->code[0] ? " " : "", err->code, strerror(-rc));
 }
 
+static void names_free(struct data_names *names)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		free(names->v[i]);
+	free(names->v);
+	names->v = NULL;
+	names->n = 0;
+}
+
+/* The raw name of item i is the string pointer at base + i * stride + offset. */
+static int names_build(struct data_names *out, const void *base, size_t n, size_t stride,
+		       size_t offset)
+{
+	struct sbuf sb;
+	unsigned dup;
+	size_t i, j;
+
+	out->v = calloc(n + 1, sizeof(*out->v));
+	if (!out->v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		sbuf_init(&sb, 0);
+		render_sanitize_name(&sb, *(const char *const *)((const char *)base +
+								  i * stride + offset));
+		for (dup = 1, j = 0; j < i; j++)
+			if (!strcmp(out->v[j], sb.buf) ||
+			    (!strncmp(out->v[j], sb.buf, sb.len) && out->v[j][sb.len] == '~'))
+				dup++;
+		if (dup > 1)
+			sbuf_printf(&sb, "~%u", dup);
+		out->v[i] = sbuf_detach(&sb, NULL);
+		out->n = i + 1;
+		if (!out->v[i] || sbuf_error(&sb))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+#define NAMES_BUILD(out, arr, n, field) \
+	names_build((out), (arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), field))
+
+long data_names_find(const struct data_names *names, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		if (!strcmp(names->v[i], name))
+			return (long)i;
+	return -1;
+}
+
 static void free_project_list(void *o)
 {
-	api_project_list_free(o);
-	free(o);
+	struct data_projects *p = o;
+
+	api_project_list_free(&p->list);
+	names_free(&p->names);
+	free(p);
 }
 
 static int fetch_projects(void *vctx, void **obj)
 {
 	struct fetch_ctx *f = vctx;
 	struct api_error err = { 0 };
-	struct api_project_list *l = calloc(1, sizeof(*l));
+	struct data_projects *p = calloc(1, sizeof(*p));
 	int rc;
 
-	if (!l)
+	if (!p)
 		return -ENOMEM;
-	rc = api_project_list(f->d->api, f->d->user.id, l, &err);
+	rc = api_project_list(f->d->api, f->d->user.id, &p->list, &err);
 	if (rc) {
 		log_fetch_error("the project list", rc, &err);
-		free(l);
+		free(p);
 		return rc;
 	}
-	*obj = l;
+	rc = NAMES_BUILD(&p->names, p->list.v, p->list.n, code);
+	if (rc) {
+		free_project_list(p);
+		return rc;
+	}
+	*obj = p;
 	return 0;
 }
 
@@ -66,6 +129,7 @@ static void free_envs(void *o)
 	struct data_envs *e = o;
 
 	api_env_list_free(&e->list);
+	names_free(&e->names);
 	free(e);
 }
 
@@ -121,6 +185,8 @@ static int fetch_envs(void *vctx, void **obj)
 			break;
 		}
 	}
+	if (NAMES_BUILD(&out->names, out->list.v, out->list.n, code))
+		goto out;
 	*obj = out;
 	out = NULL;
 	rc = 0;
@@ -144,23 +210,31 @@ int data_envs(struct data *d, const char *project_id, struct cache_ref **ref)
 
 static void free_instance_list(void *o)
 {
-	api_instance_list_free(o);
-	free(o);
+	struct data_instances *l = o;
+
+	api_instance_list_free(&l->list);
+	names_free(&l->names);
+	free(l);
 }
 
 static int fetch_instances(void *vctx, void **obj)
 {
 	struct fetch_ctx *f = vctx;
 	struct api_error err = { 0 };
-	struct api_instance_list *l = calloc(1, sizeof(*l));
+	struct data_instances *l = calloc(1, sizeof(*l));
 	int rc;
 
 	if (!l)
 		return -ENOMEM;
-	rc = api_instance_list(f->d->api, f->project_id, f->id, l, &err);
+	rc = api_instance_list(f->d->api, f->project_id, f->id, &l->list, &err);
 	if (rc) {
 		log_fetch_error("the instance list", rc, &err);
 		free(l);
+		return rc;
+	}
+	rc = NAMES_BUILD(&l->names, l->list.v, l->list.n, code);
+	if (rc) {
+		free_instance_list(l);
 		return rc;
 	}
 	*obj = l;
@@ -229,23 +303,31 @@ int data_values(struct data *d, const char *project_id, const char *instance_id,
 
 static void free_resources(void *o)
 {
-	api_resources_free(o);
-	free(o);
+	struct data_resources *r = o;
+
+	api_resources_free(&r->res);
+	names_free(&r->deployments);
+	free(r);
 }
 
 static int fetch_resources(void *vctx, void **obj)
 {
 	struct fetch_ctx *f = vctx;
 	struct api_error err = { 0 };
-	struct api_resources *r = calloc(1, sizeof(*r));
+	struct data_resources *r = calloc(1, sizeof(*r));
 	int rc;
 
 	if (!r)
 		return -ENOMEM;
-	rc = api_instance_resources(f->d->api, f->project_id, f->id, r, &err);
+	rc = api_instance_resources(f->d->api, f->project_id, f->id, &r->res, &err);
 	if (rc) {
 		log_fetch_error("the resources", rc, &err);
 		free(r);
+		return rc;
+	}
+	rc = NAMES_BUILD(&r->deployments, r->res.deployments, r->res.n_deployments, name);
+	if (rc) {
+		free_resources(r);
 		return rc;
 	}
 	*obj = r;

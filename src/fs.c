@@ -17,6 +17,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "notify.h"
 #include "sbuf.h"
 #include "scratch.h"
 #include "values.h"
@@ -27,9 +28,11 @@ enum fh_type { FH_SNAPSHOT, FH_LIVE, FH_CTL, FH_DIR, FH_VALUES, FH_CONTROL, FH_S
 struct dir_entry {
 	char *name;
 	struct stat st;
+	bool attrs;          /* st is complete (else only st_ino and type) */
 };
 
 struct fh {
+	struct fh *prev, *next;      /* every open handle, for destroy */
 	enum fh_type type;
 	struct sbuf buf;             /* snapshot text, or bytes written to ctl */
 	struct dir_entry *entries;   /* directory listing taken at the first readdir */
@@ -48,14 +51,25 @@ static struct fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
+/* Open handles. The kernel may still have releases queued when the session
+ * ends; destroy frees what is left so nothing leaks. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fh *open_handles;
+
 static struct fh *fh_new(enum fh_type type)
 {
 	struct fh *h = calloc(1, sizeof(*h));
 
-	if (h) {
-		h->type = type;
-		sbuf_init(&h->buf, 0);
-	}
+	if (!h)
+		return NULL;
+	h->type = type;
+	sbuf_init(&h->buf, 0);
+	pthread_mutex_lock(&open_lock);
+	h->next = open_handles;
+	if (open_handles)
+		open_handles->prev = h;
+	open_handles = h;
+	pthread_mutex_unlock(&open_lock);
 	return h;
 }
 
@@ -65,6 +79,14 @@ static void fh_free(struct fh *h)
 
 	if (!h)
 		return;
+	pthread_mutex_lock(&open_lock);
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		open_handles = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	pthread_mutex_unlock(&open_lock);
 	if (h->type == FH_VALUES)
 		values_handle_free(&h->values);
 	if (h->type == FH_CONTROL)
@@ -89,18 +111,17 @@ static bool is_scratch_ino(fuse_ino_t ino)
 }
 
 /*
- * After rename(scratch → values.yaml) the kernel's dentry "values.yaml" points at
- * the scratch file's inode until it revalidates the name (entry timeout). The
- * alias table makes that inode act as values.yaml meanwhile, so a read right
- * after `sed -i` sees the committed text, not a vanished scratch file.
+ * Renames across the managed/scratch boundary leave the kernel holding an
+ * inode under a name that is now another file's: after rename(scratch →
+ * values.yaml) "values.yaml" points at the scratch inode, after rename(
+ * values.yaml → values.yaml~) "values.yaml~" points at values.yaml's old inode.
+ * The alias table makes such an inode act as the file its name now means.
  */
 static fuse_ino_t alias_of(struct fs *fs, fuse_ino_t ino)
 {
 	fuse_ino_t to = 0;
 	size_t i;
 
-	if (!is_scratch_ino(ino))
-		return ino;
 	pthread_mutex_lock(&fs->alias_lock);
 	for (i = 0; i < FS_ALIASES; i++)
 		if (fs->alias_from[i] == ino)
@@ -193,10 +214,10 @@ static int ino_stat(struct fs *fs, fuse_ino_t ino, struct stat *st)
 		rc = scratch_stat(fs->scratch, real, &ss);
 		if (!rc)
 			tree_scratch_stat(&ss, st);
-		return rc;
+	} else {
+		rc = tree_getattr(fs->tree, real, st);
 	}
-	rc = tree_getattr(fs->tree, real, st);
-	st->st_ino = ino;
+	st->st_ino = ino;   /* the number the kernel knows it by */
 	return rc;
 }
 
@@ -308,6 +329,9 @@ static int open_values(struct fs *fs, fuse_ino_t ino, int flags, struct fh **out
 		return -ENOMEM;
 	rc = writes_values_open(fs->tree, ino, flags & O_TRUNC, &h->values);
 	h->append = flags & O_APPEND;
+	/* O_TRUNC alone is not a save: `cat > values.yaml` opens, dup2()s and
+	 * closes the first descriptor before anything is written. */
+	h->values.dirty = false;
 	if (rc) {
 		fh_free(h);
 		return rc;
@@ -373,10 +397,13 @@ static int open_read(struct fs *fs, fuse_ino_t ino, struct fh **out)
 		rc = tree_render(fs->tree, ino, &h->buf);
 	else
 		rc = tree_getattr(fs->tree, ino, &st);
-	if (rc) {
+	if (rc < 0) {
 		fh_free(h);
 		return rc;
 	}
+	/* The bytes changed since the kernel last asked: its size is stale. */
+	if (rc > 0)
+		notifier_inval_attr(fs->notify, ino);
 	*out = h;
 	return 0;
 }
@@ -532,6 +559,19 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *data, size_t si
 		fuse_reply_write(req, size);
 }
 
+/* After a commit attempt: values.yaml's size and values.yaml.rejected (which
+ * appears or goes away) change behind the kernel's caches. */
+static void after_commit(struct fs *fs, fuse_ino_t dir_ino)
+{
+	struct stat st;
+
+	notifier_inval_entry(fs->notify, dir_ino, "values.yaml.rejected");
+	if (tree_lookup(fs->tree, dir_ino, "values.yaml", &st) == 0) {
+		notifier_inval_attr(fs->notify, st.st_ino);
+		tree_forget(fs->tree, st.st_ino, 1);
+	}
+}
+
 /*
  * close(2): commits a dirty values.yaml handle and runs a control command
  * written without its newline; the result is close's result. flush may run
@@ -563,6 +603,7 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		rc = writes_values_commit(fs->tree, ino, text, len, h->values.base,
 					  h->values.base_len);
 		values_handle_settle(&h->values, rc);
+		after_commit(fs, tree_parent_of(fs->tree, ino));
 	}
 	fuse_reply_err(req, -rc);
 }
@@ -604,7 +645,7 @@ static void fs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fh_free(h);
 }
 
-static int collect_entry(void *ctx, const char *name, const struct stat *st)
+static int collect_entry(void *ctx, const char *name, const struct stat *st, bool attrs)
 {
 	struct fh *h = ctx;
 	struct dir_entry *grown;
@@ -622,6 +663,7 @@ static int collect_entry(void *ctx, const char *name, const struct stat *st)
 	if (!h->entries[h->n_entries].name)
 		return 1;
 	h->entries[h->n_entries].st = *st;
+	h->entries[h->n_entries].attrs = attrs;
 	h->n_entries++;
 	return 0;
 }
@@ -663,8 +705,12 @@ static void fs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off
 			e.attr.st_ino = ino;
 			e.attr.st_mode = S_IFDIR;
 			name = i == 0 ? "." : "..";
-		} else {
+		} else if (h->entries[i - 2].attrs) {
 			fill_entry(fs, &h->entries[i - 2].st, &e);
+			name = h->entries[i - 2].name;
+		} else {
+			/* ino 0: a name without attributes; the kernel looks it up */
+			e.attr = h->entries[i - 2].st;
 			name = h->entries[i - 2].name;
 		}
 		if (plus)
@@ -673,7 +719,7 @@ static void fs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off
 			n = fuse_add_direntry(req, p, rem, name, &e.attr, (off_t)(i + 1));
 		if (n > rem)
 			break;
-		if (plus && i >= 2 && !is_scratch_ino(e.ino))
+		if (plus && e.ino && !is_scratch_ino(e.ino))
 			tree_ref(fs->tree, e.ino);
 		p += n;
 		rem -= n;
@@ -781,14 +827,22 @@ static int rename_onto_values(struct fs *fs, fuse_ino_t dir_ino, const char *dir
 		alias_add(fs, ss.id, st.st_ino);
 		tree_forget(fs->tree, st.st_ino, 1);
 	}
+	after_commit(fs, dir_ino);
 	return 0;
 }
 
-/* rename(values.yaml → backup): a "virtual backup" — the backup name becomes
- * a scratch copy of the current text and values.yaml stays (vim, emacs). */
+/*
+ * rename(values.yaml → backup): a "virtual backup" — the backup name becomes a
+ * scratch copy of the current text and values.yaml stays (vim, emacs).
+ * The kernel now knows values.yaml's inode under the backup name, so that
+ * inode becomes the copy, and values.yaml gets a new inode: emacs's restoring
+ * rename (backup → values.yaml, after a refused save) then reaches us instead
+ * of being a same-inode no-op.
+ */
 static int rename_values_away(struct fs *fs, fuse_ino_t dir_ino, const char *dir,
 			      const char *to)
 {
+	struct scratch_stat ss;
 	struct sbuf text;
 	struct stat st;
 	int rc;
@@ -798,9 +852,11 @@ static int rename_values_away(struct fs *fs, fuse_ino_t dir_ino, const char *dir
 	if (rc)
 		return rc;
 	rc = tree_render(fs->tree, st.st_ino, &text);
-	if (!rc)
+	if (rc >= 0)
 		rc = scratch_copy_in(fs->scratch, dir, to, text.buf, text.len, 0644, getuid(),
-				     getgid(), NULL);
+				     getgid(), &ss);
+	if (!rc && tree_retire(fs->tree, st.st_ino) == 0)
+		alias_add(fs, st.st_ino, ss.id);
 	tree_forget(fs->tree, st.st_ino, 1);
 	sbuf_free(&text);
 	return rc;
@@ -828,6 +884,10 @@ static void fs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		rc = -EEXIST;
 	else
 		rc = scratch_rename(fs->scratch, dir, name, newname);
+	/* The kernel moved values.yaml's inode to the new name: make it look the
+	 * name up again, to find the scratch copy there. */
+	if (!rc && !strcmp(name, "values.yaml"))
+		notifier_inval_entry(fs->notify, parent, newname);
 out:
 	fuse_reply_err(req, -rc);
 }
@@ -925,6 +985,13 @@ static void fs_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_readlink(req, target);
 }
 
+static void fs_destroy(void *userdata)
+{
+	(void)userdata;
+	while (open_handles)
+		fh_free(open_handles);
+}
+
 static void fs_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
@@ -943,6 +1010,7 @@ static void fs_init(void *userdata, struct fuse_conn_info *conn)
 
 const struct fuse_lowlevel_ops fs_ops = {
 	.init = fs_init,
+	.destroy = fs_destroy,
 	.lookup = fs_lookup,
 	.forget = fs_forget,
 	.forget_multi = fs_forget_multi,

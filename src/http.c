@@ -190,6 +190,14 @@ static int breaker_admit(struct http_transport *t, char *errbuf, size_t errlen)
 	return ret;
 }
 
+void http_probe_next(struct http_transport *t)
+{
+	pthread_mutex_lock(&t->lock);
+	if (!t->probing)
+		t->last_probe_ms = 0;
+	pthread_mutex_unlock(&t->lock);
+}
+
 static void breaker_record(struct http_transport *t, enum outcome oc, const char *why)
 {
 	bool went_offline = false, came_back = false;

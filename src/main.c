@@ -25,6 +25,7 @@
 #include "history.h"
 #include "http.h"
 #include "log.h"
+#include "notify.h"
 #include "tree.h"
 
 struct mount_ctx {
@@ -365,6 +366,9 @@ static int run_session(struct mount_ctx *m, struct fuse_args *args,
 	if (m->demo)
 		print_demo_help(opts->mountpoint);
 	fuse_daemonize(opts->foreground);
+	/* after daemonizing: threads do not survive its fork */
+	if (notifier_start(se, &fs.notify))
+		c7_log(C7_LOG_WARN, "kernel cache invalidation is off: cannot start its thread");
 	c7_log(C7_LOG_INFO, "mounted '%s' at '%s'", m->cfg.server, opts->mountpoint);
 	if (opts->singlethread) {
 		rc = fuse_session_loop(se);
@@ -376,6 +380,8 @@ static int run_session(struct mount_ctx *m, struct fuse_args *args,
 		fuse_loop_cfg_destroy(lc);
 	}
 	c7_log(C7_LOG_INFO, "unmounting '%s'", opts->mountpoint);
+	notifier_stop(fs.notify);
+	fs.notify = NULL;
 	fuse_session_unmount(se);
 out_signals:
 	fuse_remove_signal_handlers(se);

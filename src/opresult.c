@@ -1,5 +1,6 @@
 /* opresult.c — see include/opresult.h for the contract. */
 #include "opresult.h"
+#include "render.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -96,7 +97,7 @@ void opresult_clear(struct opresult *r)
 
 int opresult_render(const struct opresult *r, struct sbuf *out)
 {
-	char when[32] = "";
+	char when[32] = "", err[160];
 	const char *verb = state_verb_name((enum c7_verb)r->verb);
 	const char *name = errno_name(r->err);
 	struct tm tm;
@@ -105,12 +106,15 @@ int opresult_render(const struct opresult *r, struct sbuf *out)
 		return sbuf_error(out);
 	if (localtime_r(&r->when, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	sbuf_printf(out, "time: %s\nverb: %s\n", when, verb ? verb : "");
 	if (name)
-		sbuf_printf(out, "errno: %s (%s)\n", name, errno_text(r->err));
+		snprintf(err, sizeof(err), "%s (%s)", name, errno_text(r->err));
 	else
-		sbuf_printf(out, "errno: %d (%s)\n", r->err, errno_text(r->err));
-	sbuf_printf(out, "code: %s\nmessage: %s\n%s\n", r->code, r->message,
-		    r->summary);
+		snprintf(err, sizeof(err), "%d (%s)", r->err, errno_text(r->err));
+	render_kv(out, "time", when);
+	render_kv(out, "verb", verb);
+	render_kv(out, "errno", err);
+	render_kv(out, "code", r->code);
+	render_kv(out, "message", r->message);
+	sbuf_printf(out, "%s\n", r->summary);
 	return sbuf_error(out);
 }

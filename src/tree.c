@@ -100,58 +100,6 @@ static void *rctx_hold(struct rctx *c, struct cache_ref *r)
 	return cache_ref_obj(r);
 }
 
-/*
- * Unique, sanitised directory name of item i among n raw names: the sanitised
- * name, with "~2", "~3"… appended when an earlier item already has it.
- */
-static void unique_name(struct sbuf *out, const char *const *raw, size_t n, size_t i,
-			size_t stride)
-{
-	struct sbuf a, b;
-	unsigned dup = 1;
-	size_t j;
-
-	(void)n;
-	sbuf_init(&a, 0);
-	render_sanitize_name(&a, *(const char *const *)((const char *)raw + i * stride));
-	for (j = 0; j < i; j++) {
-		sbuf_init(&b, 0);
-		render_sanitize_name(&b, *(const char *const *)((const char *)raw + j * stride));
-		if (!strcmp(a.buf, b.buf))
-			dup++;
-		sbuf_free(&b);
-	}
-	sbuf_adds(out, a.buf);
-	if (dup > 1)
-		sbuf_printf(out, "~%u", dup);
-	sbuf_free(&a);
-}
-
-/* Index of the item whose unique name is `name`, or -1. The code pointer of
- * item i is at ((char *)base + i * stride + offset). */
-static long find_by_name(const void *base, size_t n, size_t stride, size_t offset,
-			 const char *name)
-{
-	struct sbuf s;
-	size_t i;
-	long found = -1;
-
-	for (i = 0; i < n && found < 0; i++) {
-		sbuf_init(&s, 0);
-		unique_name(&s, (const char *const *)((const char *)base + offset), n, i, stride);
-		if (!strcmp(s.buf, name))
-			found = (long)i;
-		sbuf_free(&s);
-	}
-	return found;
-}
-
-#define FIND_BY_NAME(arr, n, field, name) \
-	find_by_name((arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), field), (name))
-#define UNIQUE_NAME(out, arr, n, field, i) \
-	unique_name((out), (const char *const *)((const char *)(arr) + \
-		    offsetof(__typeof__(*(arr)), field)), (n), (i), sizeof(*(arr)))
-
 /* ---- inode table ---------------------------------------------------------- */
 
 static size_t bucket_of(const struct tree *t, uint64_t parent, const char *name)
@@ -349,31 +297,31 @@ static int load_resources(struct tree *t, struct rctx *c)
 static int step_project(struct tree *t, struct rctx *c, const char *name)
 {
 	struct cache_ref *r;
-	const struct api_project_list *l;
+	const struct data_projects *p;
 	long i;
 	int rc;
 
 	rc = data_projects(t->o.data, &r);
 	if (rc)
 		return rc;
-	l = rctx_hold(c, r);
-	if (!l)
+	p = rctx_hold(c, r);
+	if (!p)
 		return -ENOMEM;
 	if (t->o.project_code) {
-		for (i = 0; i < (long)l->n; i++)
-			if (!strcmp(l->v[i].code, t->o.project_code))
+		for (i = 0; i < (long)p->list.n; i++)
+			if (!strcmp(p->list.v[i].code, t->o.project_code))
 				break;
-		if (i == (long)l->n) {
+		if (i == (long)p->list.n) {
 			c7_log(C7_LOG_ERROR, "project '%s' is not visible to this user",
 			       t->o.project_code);
 			return -ENOENT;
 		}
 	} else {
-		i = FIND_BY_NAME(l->v, l->n, code, name);
+		i = data_names_find(&p->names, name);
 		if (i < 0)
 			return -ENOENT;
 	}
-	c->project = &l->v[i];
+	c->project = &p->list.v[i];
 	c->kind = TK_PROJECT;
 	return 0;
 }
@@ -391,7 +339,7 @@ static int step_env(struct tree *t, struct rctx *c, const char *name)
 	e = rctx_hold(c, r);
 	if (!e)
 		return -ENOMEM;
-	i = FIND_BY_NAME(e->list.v, e->list.n, code, name);
+	i = data_names_find(&e->names, name);
 	if (i < 0)
 		return -ENOENT;
 	c->env = &e->list.v[i];
@@ -420,10 +368,10 @@ static int step_instance(struct tree *t, struct rctx *c, const char *name)
 
 	if (rc)
 		return rc;
-	i = FIND_BY_NAME(c->insts->v, c->insts->n, code, name);
+	i = data_names_find(&c->insts->names, name);
 	if (i < 0)
 		return -ENOENT;
-	c->inst = &c->insts->v[i];
+	c->inst = &c->insts->list.v[i];
 	c->is = inst_state_get(t, c->inst->id);
 	if (!c->is)
 		return -ENOMEM;
@@ -549,10 +497,10 @@ static int step_deployment(struct tree *t, struct rctx *c, const char *name)
 
 	if (rc)
 		return rc;
-	i = FIND_BY_NAME(c->res->deployments, c->res->n_deployments, name, name);
+	i = data_names_find(&c->res->deployments, name);
 	if (i < 0)
 		return -ENOENT;
-	c->dep = &c->res->deployments[i];
+	c->dep = &c->res->res.deployments[i];
 	c->kind = TK_DEP_DIR;
 	return 0;
 }
@@ -691,7 +639,7 @@ static void render_mount_status(struct tree *t, struct sbuf *sb)
 	sbuf_printf(sb, "server: %s\n", t->o.server);
 	sbuf_printf(sb, "user: %s\n", t->o.data->user.login_name);
 	sbuf_printf(sb, "project: %s\n", t->o.project_code ? t->o.project_code : "");
-	sbuf_printf(sb, "state: %s\n", hs.online ? "online" : "offline");
+	sbuf_printf(sb, "connection: %s\n", hs.online ? "online" : "offline");
 	sbuf_printf(sb, "last_error: %s\n", hs.online ? "" : hs.last_error);
 	sbuf_printf(sb, "requests: %llu\n", (unsigned long long)hs.requests);
 	sbuf_printf(sb, "request_failures: %llu\n", (unsigned long long)hs.failures);
@@ -718,6 +666,8 @@ static int instance_view(struct tree *t, struct rctx *c, struct render_instance 
 	rc = data_versions(t->o.data, c->project->id, c->inst->app_service_id, &r);
 	if (rc == 0)
 		ri->versions = rctx_hold(c, r);
+	else if (rc == -EWOULDBLOCK)
+		return rc;
 	else
 		c7_log(C7_LOG_WARN, "cannot show the latest version of '%s': %s",
 		       c->inst->code, strerror(-rc));
@@ -752,6 +702,8 @@ static int render_dep_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 		return render_text_ref(c, rc, r, sb);
 	}
 	rc = data_detail_json(t->o.data, c->project->id, c->inst->id, c->dep->name, &r);
+	if (rc == -EWOULDBLOCK)
+		return rc;
 	if (rc == 0)
 		dj = rctx_hold(c, r);
 	if (!strcmp(c->file, "detail.json")) {
@@ -763,12 +715,31 @@ static int render_dep_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 	return render_deployment_panel(sb, c->file, c->dep, dj ? dj->json : NULL);
 }
 
-/* The values an operation deployed, from the history (design.md §5). */
+/*
+ * The values an operation deployed (design.md §5): from the history, and for
+ * the newest operation from the server (V1 holds the values of the latest
+ * command), which the history then keeps. -ENOENT when not known.
+ */
 static int event_values(struct tree *t, const struct rctx *c, char **text, size_t *len)
 {
+	const struct data_text *v;
+	struct cache_ref *r;
+	int rc;
+
 	if (!t->o.history)
 		return -ENOENT;
-	return history_get(t->o.history, c->inst->id, c->ev->command_id, text, len);
+	rc = history_get(t->o.history, c->inst->id, c->ev->command_id, text, len);
+	if (rc != -ENOENT || c->ev != &c->events->v[0] || !strcmp(c->ev->type, "delete"))
+		return rc;
+	rc = data_values(t->o.data, c->project->id, c->inst->id, &r);
+	if (rc)
+		return rc == -EWOULDBLOCK ? rc : -ENOENT;
+	v = cache_ref_obj(r);
+	history_put(t->o.history, c->inst->id, c->ev->command_id, v->text, v->len);
+	*text = strndup(v->text, v->len);
+	*len = v->len;
+	cache_ref_put(r);
+	return *text ? 0 : -ENOMEM;
 }
 
 static int render_event_file(struct tree *t, struct rctx *c, struct sbuf *sb)
@@ -782,13 +753,11 @@ static int render_event_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 		return 0;
 	}
 	rc = event_values(t, c, &text, &len);
-	if (!strcmp(c->file, "values.yaml")) {
-		if (!rc)
-			sbuf_add(sb, text, len);
-		free(text);
-		return rc;
-	}
+	if (!rc && !strcmp(c->file, "values.yaml"))
+		sbuf_add(sb, text, len);
 	free(text);
+	if (rc == -EWOULDBLOCK || !strcmp(c->file, "values.yaml"))
+		return rc;
 	inst_state_version(t, c->is, c->ev->command_id, version, sizeof(version));
 	render_event_summary(sb, c->ev, version, rc == 0);
 	return 0;
@@ -802,26 +771,39 @@ static void render_control_locked(struct rctx *c, const struct render_instance *
 	pthread_mutex_unlock(&c->is->lock);
 }
 
-/* Records the values the newest operation deployed, as observed (design.md §5). */
-static void history_observe(struct tree *t, struct rctx *c, const struct data_text *v)
+/*
+ * Records the values the newest operation deployed, as observed (design.md §5),
+ * once both the event list and the current values have been fetched (V1 holds
+ * the values of the latest command).
+ */
+static void history_observe(struct tree *t, struct rctx *c)
 {
-	struct cache_ref *r;
+	struct cache_ref *er, *vr = NULL;
 	const struct api_event_list *ev;
+	const struct data_text *v;
 	char key[512], *old = NULL;
 	size_t len;
 
 	if (!t->o.history)
 		return;
 	snprintf(key, sizeof(key), "I8 %s %s", c->project->id, c->inst->id);
-	r = cache_peek(t->o.data->cache, key);
-	if (!r)
-		return;
-	ev = cache_ref_obj(r);
+	er = cache_peek(t->o.data->cache, key);
+	snprintf(key, sizeof(key), "V1 %s %s", c->project->id, c->inst->id);
+	if (er)
+		vr = cache_peek(t->o.data->cache, key);
+	if (!er || !vr)
+		goto out;
+	ev = cache_ref_obj(er);
+	v = cache_ref_obj(vr);
 	if (ev->n && strcmp(ev->v[0].type, "delete") &&
 	    history_get(t->o.history, c->inst->id, ev->v[0].command_id, &old, &len) == -ENOENT)
 		history_put(t->o.history, c->inst->id, ev->v[0].command_id, v->text, v->len);
 	free(old);
-	cache_ref_put(r);
+out:
+	if (vr)
+		cache_ref_put(vr);
+	if (er)
+		cache_ref_put(er);
 }
 
 /*
@@ -853,7 +835,7 @@ static int render_values(struct tree *t, struct rctx *c, struct sbuf *sb)
 		sbuf_add(sb, v->text, v->len);
 	}
 	pthread_mutex_unlock(&is->lock);
-	history_observe(t, c, v);
+	history_observe(t, c);
 	return 0;
 }
 
@@ -874,13 +856,15 @@ static int render_node(struct tree *t, struct rctx *c, struct sbuf *sb)
 		render_env(sb, c->env);
 		return 0;
 	case TK_ENV_INSTANCES:
-		render_instances_table(sb, c->insts);
+		render_instances_table(sb, &c->insts->list);
 		return 0;
 	case TK_INST_STATUS:
 	case TK_INST_STATUS_JSON:
 	case TK_INST_CONTROL:
 	case TK_INST_VERSIONS:
-		instance_view(t, c, &ri);
+		rc = instance_view(t, c, &ri);
+		if (rc)
+			return rc;
 		if (c->kind == TK_INST_STATUS)
 			render_status(sb, &ri);
 		else if (c->kind == TK_INST_STATUS_JSON)
@@ -904,7 +888,7 @@ static int render_node(struct tree *t, struct rctx *c, struct sbuf *sb)
 		pthread_mutex_unlock(&c->is->lock);
 		return 0;
 	case TK_RES_FILE:
-		return render_resources(sb, c->res, c->file, c->data_time);
+		return render_resources(sb, &c->res->res, c->file, c->data_time);
 	case TK_DEP_FILE:
 		return render_dep_file(t, c, sb);
 	case TK_EVENT_FILE:
@@ -941,24 +925,72 @@ static mode_t node_mode(const struct rctx *c)
 	}
 }
 
-/* Records a rendering's hash; moves mtime when the bytes changed. */
-static struct timespec touch_inode(struct tree *t, uint64_t ino, uint64_t hash)
+/* Records a rendering's hash; moves mtime when the bytes changed (*changed
+ * says so; may be NULL). */
+static struct timespec touch_inode(struct tree *t, uint64_t ino, uint64_t hash,
+				   bool *changed)
 {
 	struct inode *in;
 	struct timespec ts = t->start;
+	bool moved = false;
 
 	pthread_mutex_lock(&t->lock);
 	in = inode_get(t, ino);
 	if (in) {
 		if (hash && in->hash != hash) {
-			if (in->hash)
+			if (in->hash) {
 				clock_gettime(CLOCK_REALTIME, &in->mtime);
+				moved = true;
+			}
 			in->hash = hash;
 		}
 		ts = in->mtime;
 	}
 	pthread_mutex_unlock(&t->lock);
+	if (changed)
+		*changed = moved;
 	return ts;
+}
+
+int tree_retire(struct tree *t, uint64_t ino)
+{
+	struct inode *in, **pp;
+	char *name;
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&t->lock);
+	in = inode_get(t, ino);
+	if (!in || ino == TREE_ROOT_INO)
+		goto out;
+	for (pp = &t->buckets[bucket_of(t, in->parent, in->name)]; *pp; pp = &(*pp)->next)
+		if (*pp == in)
+			break;
+	rc = -ENOMEM;
+	/* '/' cannot occur in a real name: the retired one never resolves */
+	if (!*pp || asprintf(&name, "/retired/%llu", (unsigned long long)ino) < 0)
+		goto out;
+	*pp = in->next;
+	free(in->name);
+	in->name = name;
+	in->next = t->buckets[bucket_of(t, in->parent, name)];
+	t->buckets[bucket_of(t, in->parent, name)] = in;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+uint64_t tree_parent_of(struct tree *t, uint64_t ino)
+{
+	struct inode *in;
+	uint64_t parent = 0;
+
+	pthread_mutex_lock(&t->lock);
+	in = inode_get(t, ino);
+	if (in)
+		parent = in->parent;
+	pthread_mutex_unlock(&t->lock);
+	return parent;
 }
 
 static int live_size(struct tree *t, struct rctx *c, size_t *size, time_t *mtime)
@@ -1002,10 +1034,10 @@ static int stat_node(struct tree *t, struct rctx *c, struct stat *st)
 		if (!rc)
 			rc = sbuf_error(&sb);
 		st->st_size = (off_t)sb.len;
-		st->st_mtim = touch_inode(t, c->ino, fnv1a(sb.buf, sb.len));
+		st->st_mtim = touch_inode(t, c->ino, fnv1a(sb.buf, sb.len), NULL);
 		sbuf_free(&sb);
 	} else {
-		st->st_mtim = touch_inode(t, c->ino, 0);
+		st->st_mtim = touch_inode(t, c->ino, 0, NULL);
 	}
 	st->st_blocks = (st->st_size + 511) / 512;
 	st->st_atim = st->st_mtim;
@@ -1026,6 +1058,13 @@ struct lister {
 
 /* Resolves one child of the listed directory and hands it to fill. Children
  * that vanish between list and stat are skipped. */
+/*
+ * Resolves one child of the listed directory and hands it to fill. A listing
+ * never costs a request per entry (design.md §2): a child whose attributes need
+ * data the listing did not already bring (values.yaml's size needs V1) is
+ * listed without attributes, and the kernel looks it up only if it is used.
+ * Children that vanish between list and stat are skipped.
+ */
 static void list_child(struct lister *l, const char *name)
 {
 	struct rctx child = *l->dir;
@@ -1036,19 +1075,26 @@ static void list_child(struct lister *l, const char *name)
 	if (l->stop)
 		return;
 	l->hash = fnv1a(name, strlen(name)) ^ (l->hash * 31);
+	cache_set_peek_only(true);
 	rc = resolve_step(l->t, &child, name);
-	if (!rc) {
+	if (!rc || rc == -EWOULDBLOCK) {
 		pthread_mutex_lock(&l->t->lock);
 		in = inode_intern(l->t, l->dir->ino, name, child.kind);
 		pthread_mutex_unlock(&l->t->lock);
-		if (!in) {
+		child.ino = in ? in->ino : 0;
+		if (!in)
 			rc = -ENOMEM;
-		} else {
-			child.ino = in->ino;
+		else if (!rc)
 			rc = stat_node(l->t, &child, &st);
-		}
-		if (!rc)
-			l->stop = l->fill(l->ctx, name, &st);
+	}
+	cache_set_peek_only(false);
+	if (rc == -EWOULDBLOCK) {
+		memset(&st, 0, sizeof(st));
+		st.st_ino = child.ino;
+		st.st_mode = is_dir_kind(child.kind) ? S_IFDIR : S_IFREG;
+		l->stop = l->fill(l->ctx, name, &st, false);
+	} else if (!rc) {
+		l->stop = l->fill(l->ctx, name, &st, true);
 	}
 	rctx_release_to(&child, l->dir->nrefs);
 }
@@ -1059,17 +1105,13 @@ static void list_names(struct lister *l, const char *const *names)
 		list_child(l, *names);
 }
 
-#define LIST_UNIQUE(l, arr, n, field)                                   \
-	do {                                                            \
-		size_t i_;                                              \
-		struct sbuf s_;                                         \
-		for (i_ = 0; i_ < (n); i_++) {                          \
-			sbuf_init(&s_, 0);                              \
-			UNIQUE_NAME(&s_, (arr), (n), field, i_);        \
-			list_child((l), s_.buf);                        \
-			sbuf_free(&s_);                                 \
-		}                                                       \
-	} while (0)
+static void list_names_of(struct lister *l, const struct data_names *names)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		list_child(l, names->v[i]);
+}
 
 static int list_envs(struct lister *l)
 {
@@ -1085,13 +1127,13 @@ static int list_envs(struct lister *l)
 	e = rctx_hold(c, r);
 	if (!e)
 		return -ENOMEM;
-	LIST_UNIQUE(l, e->list.v, e->list.n, code);
+	list_names_of(l, &e->names);
 	return 0;
 }
 
 static int list_root(struct lister *l)
 {
-	const struct api_project_list *p;
+	const struct data_projects *p;
 	struct cache_ref *r;
 	int rc;
 
@@ -1104,7 +1146,7 @@ static int list_root(struct lister *l)
 	p = rctx_hold(l->dir, r);
 	if (!p)
 		return -ENOMEM;
-	LIST_UNIQUE(l, p->v, p->n, code);
+	list_names_of(l, &p->names);
 	return 0;
 }
 
@@ -1171,7 +1213,7 @@ static void list_scratch(struct lister *l)
 		return;
 	for (i = 0; i < n && !l->stop; i++) {
 		tree_scratch_stat(&list[i].st, &st);
-		l->stop = l->fill(l->ctx, list[i].name, &st);
+		l->stop = l->fill(l->ctx, list[i].name, &st, true);
 	}
 	scratch_list_free(list);
 }
@@ -1198,7 +1240,7 @@ static int list_dir(struct lister *l)
 		rc = load_instances(l->t, c);
 		if (rc)
 			return rc;
-		LIST_UNIQUE(l, c->insts->v, c->insts->n, code);
+		list_names_of(l, &c->insts->names);
 		return 0;
 	case TK_INST:
 		list_names(l, inst_files);
@@ -1214,7 +1256,7 @@ static int list_dir(struct lister *l)
 		rc = load_resources(l->t, c);
 		if (rc)
 			return rc;
-		LIST_UNIQUE(l, c->res->deployments, c->res->n_deployments, name);
+		list_names_of(l, &c->res->deployments);
 		return 0;
 	case TK_DEP_DIR:
 		list_names(l, dep_files);
@@ -1378,7 +1420,7 @@ int tree_readdir(struct tree *t, uint64_t ino, tree_fill_fn fill, void *ctx)
 	l.dir = &c;
 	rc = list_dir(&l);
 	if (!rc)
-		touch_inode(t, ino, l.hash | 1);
+		touch_inode(t, ino, l.hash | 1, NULL);
 out:
 	tree_rctx_done(&c);
 	return rc;
@@ -1387,6 +1429,7 @@ out:
 int tree_render(struct tree *t, uint64_t ino, struct sbuf *out)
 {
 	struct rctx c;
+	bool changed = false;
 	int rc;
 
 	rc = tree_resolve(t, ino, &c);
@@ -1395,9 +1438,9 @@ int tree_render(struct tree *t, uint64_t ino, struct sbuf *out)
 	if (!rc)
 		rc = sbuf_error(out);
 	if (!rc)
-		touch_inode(t, ino, fnv1a(out->buf, out->len));
+		touch_inode(t, ino, fnv1a(out->buf, out->len), &changed);
 	tree_rctx_done(&c);
-	return rc;
+	return rc ? rc : changed;
 }
 
 enum tree_kind tree_kind_of(struct tree *t, uint64_t ino)

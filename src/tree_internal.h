@@ -65,9 +65,9 @@ struct rctx {
 	int nrefs;
 	const struct api_project *project;
 	const struct api_env *env;
-	const struct api_instance_list *insts;
+	const struct data_instances *insts;
 	const struct api_instance *inst;
-	const struct api_resources *res;
+	const struct data_resources *res;
 	const struct api_event_list *events;
 	const char *file;                 /* file name within its directory */
 	const struct api_deployment *dep;

@@ -70,9 +70,9 @@ static int refresh_instance(struct tree *t, struct rctx *c)
 	rc = tree_load_instances(t, c);
 	if (rc)
 		return rc;
-	for (i = 0; i < c->insts->n; i++) {
-		if (!strcmp(c->insts->v[i].id, id)) {
-			c->inst = &c->insts->v[i];
+	for (i = 0; i < c->insts->list.n; i++) {
+		if (!strcmp(c->insts->list.v[i].id, id)) {
+			c->inst = &c->insts->list.v[i];
 			return 0;
 		}
 	}
@@ -108,6 +108,8 @@ int writes_values_open(struct tree *t, uint64_t ino, bool trunc, struct values_h
 		rc = -EACCES;
 	if (!rc)
 		rc = tree_render(t, ino, &text);
+	if (rc > 0)
+		rc = 0;     /* "changed since last time" is no error */
 	if (!rc)
 		rc = values_handle_init(h, text.buf, text.len, trunc);
 	else
@@ -155,6 +157,7 @@ static int commit_locked(struct tree *t, struct rctx *c, const char *text, size_
 		rc = deployed_values(t, c, &deployed, &ae);
 	if (rc) {
 		record_failure(c, C7_VERB_EDIT, rc, &ae, server_reason(rc, &ae));
+		values_rejected_keep(&c->is->rejected, text, len, time(NULL));
 		goto out;
 	}
 	tree_state_input(t, c, &in);
@@ -166,6 +169,11 @@ static int commit_locked(struct tree *t, struct rctx *c, const char *text, size_
 	if (rc) {
 		record_failure(c, C7_VERB_EDIT, rc, NULL, d.why);
 		values_rejected_keep(&c->is->rejected, text, len, time(NULL));
+		/* values.yaml must now show what the server has, so the user can
+		 * redo the edit on top of it. */
+		if (rc == -ESTALE)
+			data_expire_instance(t->o.data, c->project->id, c->env->id,
+					     c->inst->id);
 		goto out;
 	}
 	if (!d.send) {
@@ -195,6 +203,7 @@ int writes_values_commit(struct tree *t, uint64_t ino, const char *text, size_t 
 	rc = resolve_instance(t, ino, &c);
 	if (rc)
 		goto out;
+	http_probe_next(t->o.http);
 	pthread_mutex_lock(&c.is->lock);
 	rc = commit_locked(t, &c, text, len, base, base_len);
 	pthread_mutex_unlock(&c.is->lock);
@@ -323,6 +332,7 @@ int writes_control_run(struct tree *t, uint64_t ino, const struct control_cmd *c
 	rc = resolve_instance(t, ino, &c);
 	if (rc)
 		goto out;
+	http_probe_next(t->o.http);
 	pthread_mutex_lock(&c.is->lock);
 	rc = control_locked(t, &c, cmd);
 	pthread_mutex_unlock(&c.is->lock);

@@ -19,8 +19,10 @@ on the baselines:
 
 For every run the emulator's /_sim/stats gives the exact requests per path template;
 wall time and CPU time (the c7nfs daemon's, and the client programs') are the median of
---runs runs. A run that exceeds its time box is stopped and marked '>'; its request count
-is then a lower bound ('>='). docs/benchmarks.md explains the workloads and the figures.
+--runs runs (fewer when a workload's runs already took the repetition budget; the table
+says how many). A baseline run that exceeds its time box (10 s, --quick 5 s) is stopped and
+marked '>'; its request count is then a lower bound ('>='). docs/benchmarks.md explains the
+workloads and the figures.
 """
 import argparse
 import http.client
@@ -332,7 +334,8 @@ class NaiveHttp:
         try:
             me = self._get(conn, "/iam/choerodon/v1/users/self")
             out = []
-            for pr in self._get(conn, "/iam/choerodon/v1/users/%s/projects" % q(str(me["id"]))):
+            projects = "/iam/choerodon/v1/users/%s/projects" % q(str(me["id"]))
+            for pr in self._get(conn, projects):
                 base = "/devops/v1/projects/%s" % q(str(pr["id"]))
                 for env in self._get(conn, base + "/envs/resource_tree_menu"):
                     for inst in env["instances"]:
@@ -417,7 +420,10 @@ LEGEND = ("templates (choerodon-api.md §1): A2 user, A4 projects, E1+E2 environ
 
 def print_table(rows):
     widths = {k: max(len(h), *(len(r[k]) for r in rows)) for k, h in COLUMNS}
-    line = lambda cells: "  ".join(c.ljust(widths[k]) for (k, _), c in zip(COLUMNS, cells))
+
+    def line(cells):
+        return "  ".join(c.ljust(widths[k]) for (k, _), c in zip(COLUMNS, cells))
+
     print(line([h for _, h in COLUMNS]).rstrip())
     print(line(["-" * widths[k] for k, _ in COLUMNS]).rstrip())
     last = None
@@ -462,9 +468,8 @@ def main():
         default = C7nfs("c7nfs", ml, sim, (), DEFAULT_TIMEOUT)
         ttl0 = C7nfs("c7nfs ttl=0", ml, sim, TTL0, scale["baseline_timeout"])
         naive = NaiveHttp(ml, sim, conftest.TOKENS["admin"])
-        cold = CatStatus(org, warm=False)
         plan = [(LsEnvs(org), (default, ttl0)),
-                (cold, (default, ttl0, naive)),
+                (CatStatus(org, warm=False), (default, ttl0, naive)),
                 (CatStatus(org, warm=True), (default,)),
                 (ParallelReaders(org), (default, ttl0)),
                 (GrepState(org), (default, ttl0)),

@@ -816,7 +816,8 @@ class Target:
         assert os.stat(self.path()).st_size == len(text.encode("utf-8"))
         assert self.state() == "更新中"
         assert self.listing() == sorted(MANAGED + tuple(keep))
-        assert self.last_error() == ""
+        assert self.last_error() == "", "a failure recorded for a good save:\n" + \
+            self.last_error()
         assert " ERROR " not in self.log(), self.log()
         self.api.advance()
         self.wait_state("更新完成")
@@ -829,7 +830,9 @@ class Target:
         why in git's style. Returns last_error's summary line."""
         assert self.ops_since(before) == {}
         assert self.deployed() == deployed
-        assert self.read() == deployed
+        shown = self.read()
+        assert shown == deployed, "values.yaml does not read the deployed text: %s" % (
+            "it reads the text it had before" if shown != text else "it reads the refused text")
         assert self.read("values.yaml.rejected") == text
         return self.check_error("save 'values.yaml' of", err)
 

@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from mountlib import MANAGED, replaced_once, run
+from mountlib import MANAGED, T_O1, replaced_once, run
 from mountlib import edit_mount_factory, edit_target, sim0  # noqa: F401  (fixtures)
 
 OLD_LINE = "replicaCount: 1\n"
@@ -138,3 +138,24 @@ def test_byte_identical_save_sends_nothing(edit_target):
     assert t.state() == "更新完成"
     assert t.last_error() == ""
     assert "values.yaml.rejected" not in t.listing()
+
+
+def test_close_of_a_duplicate_commits_once(edit_target):
+    """flush runs at every close of a dup'ed descriptor: only a changed text is sent, and a
+    write after the first close is sent at the next one."""
+    t = edit_target
+    first = t.deployed() + "dupEdit: 1\n"
+    second = first + "dupEdit2: 2\n"
+    before = t.stats()
+    fd = os.open(t.path(), os.O_WRONLY | os.O_TRUNC)
+    other = os.dup(fd)
+    os.write(fd, first.encode("utf-8"))
+    os.close(other)
+    assert t.ops_since(before) == {T_O1: 1}
+    assert t.deployed() == first
+    t.api.advance()
+    t.wait_state("更新完成")
+    os.write(fd, "dupEdit2: 2\n".encode("utf-8"))
+    os.close(fd)
+    assert t.ops_since(before) == {T_O1: 2}
+    assert t.deployed() == second

@@ -88,7 +88,8 @@ static void test_render(void)
 		  "cannot stop 'demo-api-7f3k2': instance is stopping (停止中)\n");
 	sbuf_free(&out);
 
-	/* no server answer; line breaks in server text stay on their line */
+	/* no server answer; line breaks in server text stay on their line,
+	 * with no trailing white space */
 	opresult_set(&r, when, C7_VERB_EDIT, "x", EINVAL, NULL, "bad\nvalues\r",
 		     "yaml: line 3, column 5: did not find expected key");
 	CHECK_INT(opresult_render(&r, &out), 0);
@@ -96,8 +97,8 @@ static void test_render(void)
 		  "time: 2026-12-04 10:31:07\n"
 		  "verb: edit\n"
 		  "errno: EINVAL (Invalid argument)\n"
-		  "code: \n"
-		  "message: bad values \n"
+		  "code:\n"
+		  "message: bad values\n"
 		  "cannot save 'values.yaml' of 'x': yaml: line 3, column 5: did not find expected key\n");
 	sbuf_free(&out);
 
