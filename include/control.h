@@ -40,6 +40,10 @@ struct control_cmd {
  * instance: this instance's code, for delete. Returns 0 with cmd filled
  * (verb 0 for a blank line) or -EINVAL with the reason in why.
  */
+/* The verb the first line of text names (0 if none): to say which verb a
+ * refused line meant, in last_error. */
+unsigned control_verb_named(const char *text, size_t len);
+
 int control_parse_line(const char *line, size_t len, const char *instance,
 		       struct control_cmd *cmd, char *why, size_t whylen);
 

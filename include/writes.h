@@ -42,7 +42,9 @@ int writes_control_open(struct tree *t, uint64_t ino, char *code, size_t len);
 /* Runs one parsed control command. */
 int writes_control_run(struct tree *t, uint64_t ino, const struct control_cmd *cmd);
 
-/* Records a refusal decided outside (a bad control line): last_error + log. */
-void writes_control_refused(struct tree *t, uint64_t ino, int err, const char *why);
+/* Records a refusal decided outside (a bad control line for verb, 0 if it
+ * named none): last_error + log. */
+void writes_control_refused(struct tree *t, uint64_t ino, unsigned verb, int err,
+			    const char *why);
 
 #endif

@@ -116,6 +116,17 @@ static int control_check_delete(const struct control_words *words,
 	return -EINVAL;
 }
 
+unsigned control_verb_named(const char *text, size_t len)
+{
+	const char *nl = memchr(text, '\n', len);
+	struct control_words words;
+	const struct control_verb *v;
+
+	control_split(text, nl ? (size_t)(nl - text) : len, &words);
+	v = words.count ? control_find_verb(words.w[0], words.n[0]) : NULL;
+	return v ? v->verb : 0;
+}
+
 int control_parse_line(const char *line, size_t len, const char *instance,
 		       struct control_cmd *cmd, char *why, size_t whylen)
 {

@@ -39,6 +39,8 @@ struct fh {
 	size_t n_entries, alloc_entries;
 	struct values_handle values; /* FH_VALUES */
 	bool append;                 /* O_APPEND: every write goes to the end */
+	bool truncated;              /* opened with O_TRUNC … */
+	bool changed;                /* … and written or truncated since */
 	bool flushed;                /* a flush ran (release never commits) */
 	struct control_buf control;  /* FH_CONTROL */
 	char code[256];              /* the instance code, for "delete CODE" */
@@ -294,8 +296,10 @@ static void fs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to
 	if (is_scratch_ino(real)) {
 		rc = scratch_setattr_from(fs, real, attr, to_set);
 	} else if (to_set & FUSE_SET_ATTR_SIZE) {
-		if (h && h->type == FH_VALUES)
+		if (h && h->type == FH_VALUES) {
 			rc = values_handle_truncate(&h->values, (uint64_t)attr->st_size);
+			h->changed = true;
+		}
 		else if (!(h && h->type == FH_CONTROL))
 			rc = -EPERM;
 	} else if (kind != TK_INST_VALUES && kind != TK_INST_CONTROL) {
@@ -329,6 +333,7 @@ static int open_values(struct fs *fs, fuse_ino_t ino, int flags, struct fh **out
 		return -ENOMEM;
 	rc = writes_values_open(fs->tree, ino, flags & O_TRUNC, &h->values);
 	h->append = flags & O_APPEND;
+	h->truncated = flags & O_TRUNC;
 	/* O_TRUNC alone is not a save: `cat > values.yaml` opens, dup2()s and
 	 * closes the first descriptor before anything is written. */
 	h->values.dirty = false;
@@ -520,7 +525,7 @@ static int write_control(struct fs *fs, fuse_ino_t ino, struct fh *h, const char
 
 	rc = control_feed(&h->control, data, size, h->code, &cmd, why, sizeof(why));
 	if (rc) {
-		writes_control_refused(fs->tree, ino, rc, why);
+		writes_control_refused(fs->tree, ino, control_verb_named(data, size), rc, why);
 		return rc;
 	}
 	return cmd.verb ? writes_control_run(fs->tree, ino, &cmd) : 0;
@@ -546,6 +551,7 @@ static void fs_write(fuse_req_t req, fuse_ino_t ino, const char *data, size_t si
 			values_handle_text(&h->values, &end);
 		rc = values_handle_write(&h->values, h->append ? end : (uint64_t)off, data,
 					 size);
+		h->changed = true;
 		break;
 	case FH_SCRATCH:
 		rc = scratch_write(h->scratch, h->scratch_id, (uint64_t)off, data, size);
@@ -595,7 +601,7 @@ static void fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	} else if (h->type == FH_CONTROL) {
 		rc = control_flush(&h->control, h->code, &cmd, why, sizeof(why));
 		if (rc)
-			writes_control_refused(fs->tree, ino, rc, why);
+			writes_control_refused(fs->tree, ino, 0, rc, why);
 		else if (cmd.verb)
 			rc = writes_control_run(fs->tree, ino, &cmd);
 	} else if (h->type == FH_VALUES && h->values.dirty) {
@@ -617,6 +623,9 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	if (h->type == FH_VALUES && h->values.dirty)
 		c7_log(C7_LOG_WARN, "values.yaml closed without flush: %s",
 		       h->flushed ? "changed after the last close" : "nothing was sent");
+	else if (h->type == FH_VALUES && h->truncated && !h->changed)
+		c7_log(C7_LOG_INFO, "values.yaml opened with O_TRUNC and closed without "
+		       "writing: nothing was sent");
 	fh_free(h);
 	fuse_reply_err(req, 0);
 }

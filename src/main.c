@@ -379,6 +379,9 @@ static int run_session(struct mount_ctx *m, struct fuse_args *args,
 		rc = fuse_session_loop_mt(se, lc);
 		fuse_loop_cfg_destroy(lc);
 	}
+	/* the loop returns the signal that ended it: a requested, clean stop */
+	if (rc == SIGINT || rc == SIGTERM || rc == SIGHUP)
+		rc = 0;
 	c7_log(C7_LOG_INFO, "unmounting '%s'", opts->mountpoint);
 	notifier_stop(fs.notify);
 	fs.notify = NULL;

@@ -226,13 +226,14 @@ int writes_control_open(struct tree *t, uint64_t ino, char *code, size_t len)
 	return rc;
 }
 
-void writes_control_refused(struct tree *t, uint64_t ino, int err, const char *why)
+void writes_control_refused(struct tree *t, uint64_t ino, unsigned verb, int err,
+			    const char *why)
 {
 	struct rctx c;
 
 	if (resolve_instance(t, ino, &c) == 0) {
 		pthread_mutex_lock(&c.is->lock);
-		record_failure(&c, 0, err, NULL, why);
+		record_failure(&c, verb, err, NULL, why);
 		pthread_mutex_unlock(&c.is->lock);
 	} else {
 		c7_log(C7_LOG_ERROR, "control: %s", why);

@@ -224,8 +224,20 @@ static void test_upgrade_target(void)
 	CHECK_INT(control_upgrade_target(&list, "0.3.0", NULL, &out, NULL, 0), -ENOENT);
 }
 
+/* Which verb a refused line meant, for last_error. */
+static void test_verb_named(void)
+{
+	CHECK_INT(control_verb_named("delete wrong-code\n", 18), C7_VERB_DELETE);
+	CHECK_INT(control_verb_named("  upgrade 9.9.9", 15), C7_VERB_UPGRADE);
+	CHECK_INT(control_verb_named("restart", 7), C7_VERB_START);
+	CHECK_INT(control_verb_named("frobnicate\nstop\n", 16), 0);
+	CHECK_INT(control_verb_named("\n", 1), 0);
+	CHECK_INT(control_verb_named("", 0), 0);
+}
+
 int main(void)
 {
+	test_verb_named();
 	test_parse_verbs();
 	test_parse_errors();
 	test_feed();
