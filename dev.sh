@@ -6,11 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(
-  meson ninja-build pkg-config gcc
+# What building and mounting needs; the tests add the programs they drive.
+BUILD_PACKAGES=(
+  meson ninja-build pkg-config gcc python3
   libfuse3-dev fuse3 libcurl4-openssl-dev libjansson-dev libyaml-dev libmicrohttpd-dev
-  python3 python3-pytest python3-yaml
-  curl procps psmisc vim nano emacs-nox tmux perl
+)
+TEST_PACKAGES=(
+  python3-pytest python3-yaml curl procps psmisc vim nano emacs-nox tmux perl
 )
 PYTHON=/usr/bin/python3
 
@@ -18,9 +20,9 @@ sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-deps() {
+deps() {   # deps PACKAGE…
   local missing=() p
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -49,7 +51,7 @@ build_asan() {
 
 demo() {
   local mnt=${1:-/tmp/c7nfs-demo}
-  deps
+  deps "${BUILD_PACKAGES[@]}"
   build
   mkdir -p "$mnt"
   if mountpoint -q "$mnt"; then fusermount3 -u "$mnt"; fi
@@ -57,7 +59,7 @@ demo() {
 }
 
 run_tests() {
-  deps
+  deps "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   build
   build_asan
   echo "== unit tests (plain build)"
@@ -74,7 +76,7 @@ run_tests() {
 case "${1:-}" in
   demo) shift; demo "$@" ;;
   test) run_tests ;;
-  deps) deps ;;
-  build) deps; build ;;
+  deps) deps "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
+  build) deps "${BUILD_PACKAGES[@]}"; build ;;
   *) echo "usage: $0 demo [MOUNTPOINT] | test | deps | build" >&2; exit 2 ;;
 esac

@@ -66,6 +66,8 @@ struct cache_ref *cache_peek(struct cache *c, const char *key);
 void *cache_ref_obj(const struct cache_ref *r);
 /* Monotonic time (ms) at which this value was fetched. */
 int64_t cache_ref_fetched_ms(const struct cache_ref *r);
+/* Wall-clock time (seconds) of the same fetch. */
+time_t cache_ref_fetched_wall(const struct cache_ref *r);
 void cache_ref_put(struct cache_ref *r);
 
 /* Marks one key (or every key starting with prefix) as expired: the next get

@@ -30,10 +30,16 @@ struct history;
 struct history_limits {
 	size_t per_instance;   /* entries per instance */
 	size_t total_max;      /* bytes of entry files under root */
+	/* How old the last count of the whole tree may be before a put counts it
+	 * again (0 = every put). Between counts the tree is known from our own
+	 * puts, so other processes sharing root may pass total_max by what they
+	 * put within this time. */
+	long rescan_ms;
 };
 
 #define HISTORY_PER_INSTANCE 20
 #define HISTORY_TOTAL_MAX (16u << 20)
+#define HISTORY_RESCAN_MS 1000
 
 /* "$XDG_CACHE_HOME/c7nfs/history", else "$HOME/.cache/c7nfs/history".
  * -ENOENT when neither variable is set to an absolute path, -ENAMETOOLONG. */

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CACHE_MAX_ENTRIES_DEFAULT 20000
 #define CACHE_BUCKETS_MIN 256
@@ -30,6 +31,7 @@ struct cache_ref {
 	void *obj;
 	cache_free_fn free_obj;
 	int64_t fetched_ms;
+	time_t fetched_wall;     /* wall clock at the fetch, for ages */
 };
 
 struct cache_entry {
@@ -76,6 +78,7 @@ static struct cache_ref *ref_new(void *obj, cache_free_fn free_obj)
 	r->obj = obj;
 	r->free_obj = free_obj;
 	r->fetched_ms = cache_now_ms();
+	r->fetched_wall = time(NULL);
 	return r;
 }
 
@@ -102,6 +105,11 @@ void *cache_ref_obj(const struct cache_ref *r)
 int64_t cache_ref_fetched_ms(const struct cache_ref *r)
 {
 	return r->fetched_ms;
+}
+
+time_t cache_ref_fetched_wall(const struct cache_ref *r)
+{
+	return r->fetched_wall;
 }
 
 /* ---- table and LRU (c->lock held) ---------------------------------------- */

@@ -28,6 +28,12 @@ struct history {
 	char server_dir[PATH_MAX];
 	struct history_limits lim;
 	int64_t last_stamp;        /* ns of the newest put, kept strictly growing */
+	/* Bytes of entry files under root as of the last scan plus our puts since,
+	 * so a put scans the whole tree only when that passes the cap or the last
+	 * scan is older than lim.rescan_ms (other processes' puts are seen then). */
+	size_t total;
+	bool total_known;
+	int64_t scanned_ms;
 };
 
 /* An entry file met while scanning for eviction. */
@@ -45,7 +51,16 @@ struct history_files {
 static const struct history_limits history_default_limits = {
 	.per_instance = HISTORY_PER_INSTANCE,
 	.total_max = HISTORY_TOTAL_MAX,
+	.rescan_ms = HISTORY_RESCAN_MS,
 };
+
+static int64_t history_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* FNV-1a: not for secrecy, only to keep server strings out of paths. */
 static void history_hash(const char *s, char out[HISTORY_HASH_LEN + 1])
@@ -253,11 +268,13 @@ static int history_cmp_age(const void *a, const void *b)
 }
 
 /* Removes the oldest entries under dir until at most max_n files of at most
- * max_bytes in all remain. */
-static int history_trim(const char *dir, int depth, size_t max_n, size_t max_bytes)
+ * max_bytes in all remain; *removed and *left (either may be NULL) get the
+ * bytes removed and the bytes that remain. */
+static int history_trim(const char *dir, int depth, size_t max_n, size_t max_bytes,
+			size_t *removed, size_t *left)
 {
 	struct history_files fs = { 0 };
-	size_t i, bytes = 0;
+	size_t i, bytes = 0, gone = 0;
 	int ret;
 
 	ret = history_scan(dir, depth, &fs);
@@ -272,9 +289,35 @@ static int history_trim(const char *dir, int depth, size_t max_n, size_t max_byt
 			goto out;
 		}
 		bytes -= fs.v[i].size;
+		gone += fs.v[i].size;
 	}
 out:
+	if (removed)
+		*removed = gone;
+	if (left)
+		*left = bytes;
 	history_files_free(&fs);
+	return ret;
+}
+
+/* Keeps the instance's and the whole history's bounds after a put that
+ * replaced old bytes by new ones. Caller holds h->lock. */
+static int history_bound(struct history *h, const char *dir, size_t old, size_t new)
+{
+	size_t removed = 0;
+	int ret;
+
+	ret = history_trim(dir, 1, h->lim.per_instance, SIZE_MAX, &removed, NULL);
+	if (ret)
+		return ret;
+	h->total = h->total + new - old;
+	h->total = h->total > removed ? h->total - removed : 0;
+	if (h->total_known && h->total <= h->lim.total_max &&
+	    history_now_ms() - h->scanned_ms < h->lim.rescan_ms)
+		return 0;
+	ret = history_trim(h->root, 3, SIZE_MAX, h->lim.total_max, NULL, &h->total);
+	h->total_known = !ret;
+	h->scanned_ms = history_now_ms();
 	return ret;
 }
 
@@ -351,6 +394,8 @@ int history_put(struct history *h, const char *instance_id,
 {
 	char dir[PATH_MAX], file[PATH_MAX], tmp[PATH_MAX];
 	struct sbuf entry;
+	struct stat st;
+	size_t old;
 	int ret;
 
 	if (!*instance_id || !*command_id)
@@ -366,13 +411,12 @@ int history_put(struct history *h, const char *instance_id,
 	if (ret)
 		goto out;
 	pthread_mutex_lock(&h->lock);
+	old = stat(file, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
 	ret = history_mkdir(dir);
 	if (!ret)
 		ret = history_write_file(h, tmp, file, &entry);
 	if (!ret)
-		ret = history_trim(dir, 1, h->lim.per_instance, SIZE_MAX);
-	if (!ret)
-		ret = history_trim(h->root, 3, SIZE_MAX, h->lim.total_max);
+		ret = history_bound(h, dir, old, entry.len);
 	pthread_mutex_unlock(&h->lock);
 out:
 	sbuf_free(&entry);

@@ -85,18 +85,11 @@ static void rctx_release_to(struct rctx *c, int nrefs)
 
 static void *rctx_hold(struct rctx *c, struct cache_ref *r)
 {
-	time_t t;
-
 	if (c->nrefs == MAX_REFS) {
 		cache_ref_put(r);
 		return NULL;
 	}
 	c->refs[c->nrefs++] = r;
-	/* Ages are rendered against the time the data was fetched, so a rendering
-	 * is a pure function of the cached answer: stat and cat agree. */
-	t = time(NULL) - (time_t)((cache_now_ms() - cache_ref_fetched_ms(r)) / 1000);
-	if (t > c->data_time)
-		c->data_time = t;
 	return cache_ref_obj(r);
 }
 
@@ -290,6 +283,9 @@ static int load_resources(struct tree *t, struct rctx *c)
 	rc = data_resources(t->o.data, c->project->id, c->inst->id, &r);
 	if (rc)
 		return rc;
+	/* Ages are rendered against the time the resources were fetched, so a
+	 * rendering is a pure function of the cached answer: stat and cat agree. */
+	c->res_time = cache_ref_fetched_wall(r);
 	c->res = rctx_hold(c, r);
 	return c->res ? 0 : -ENOMEM;
 }
@@ -694,7 +690,7 @@ static int render_dep_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 	int rc;
 
 	if (!strcmp(c->file, "summary")) {
-		render_deployment_summary(sb, c->dep, c->data_time);
+		render_deployment_summary(sb, c->dep, c->res_time);
 		return 0;
 	}
 	if (!strcmp(c->file, "detail.yaml")) {
@@ -888,7 +884,7 @@ static int render_node(struct tree *t, struct rctx *c, struct sbuf *sb)
 		pthread_mutex_unlock(&c->is->lock);
 		return 0;
 	case TK_RES_FILE:
-		return render_resources(sb, &c->res->res, c->file, c->data_time);
+		return render_resources(sb, &c->res->res, c->file, c->res_time);
 	case TK_DEP_FILE:
 		return render_dep_file(t, c, sb);
 	case TK_EVENT_FILE:
@@ -905,7 +901,7 @@ static int render_node(struct tree *t, struct rctx *c, struct sbuf *sb)
 
 /* ---- attributes ----------------------------------------------------------- */
 
-static bool may_deploy(const struct rctx *c)
+bool tree_may_deploy(const struct rctx *c)
 {
 	return c->env && (c->env->permission || c->env->skip_check_permission);
 }
@@ -915,11 +911,11 @@ static mode_t node_mode(const struct rctx *c)
 	switch (c->kind) {
 	case TK_INST_VALUES:
 	case TK_INST_CONTROL:
-		return S_IFREG | (may_deploy(c) ? 0644 : 0444);
+		return S_IFREG | (tree_may_deploy(c) ? 0644 : 0444);
 	case TK_META_CTL:
 		return S_IFREG | 0600;
 	case TK_INST:
-		return S_IFDIR | (may_deploy(c) ? 0755 : 0555);
+		return S_IFDIR | (tree_may_deploy(c) ? 0755 : 0555);
 	default:
 		return is_dir_kind(c->kind) ? (S_IFDIR | 0555) : (S_IFREG | 0444);
 	}
@@ -1537,7 +1533,7 @@ int tree_scratch_dir(struct tree *t, uint64_t dir_ino, char *key, size_t len)
 	rc = tree_resolve(t, dir_ino, &c);
 	if (!rc && c.kind != TK_INST)
 		rc = -EPERM;
-	if (!rc && !may_deploy(&c))
+	if (!rc && !tree_may_deploy(&c))
 		rc = -EACCES;
 	if (!rc)
 		snprintf(key, len, "%s", c.inst->id);

@@ -74,7 +74,7 @@ struct rctx {
 	const struct api_event *ev;
 	const struct api_pod_event *job;
 	struct inst_state *is;
-	time_t data_time;                 /* wall time of the data rendered */
+	time_t res_time;                  /* wall time the resources were fetched */
 };
 
 
@@ -87,5 +87,7 @@ int tree_load_events(struct tree *t, struct rctx *c);
 /* Versions of c's app service, or NULL (logged) when they cannot be had. */
 const struct api_version_list *tree_load_versions(struct tree *t, struct rctx *c);
 void tree_state_input(struct tree *t, struct rctx *c, struct state_input *in);
+/* The user may deploy in c's environment (E1 permission or an open env). */
+bool tree_may_deploy(const struct rctx *c);
 
 #endif

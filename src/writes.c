@@ -95,6 +95,30 @@ static int resolve_instance(struct tree *t, uint64_t ino, struct rctx *c)
 	return rc;
 }
 
+/*
+ * Runs one operation on the instance of ino, alone (the instance's lock). A
+ * user's explicit write always tries the server, even while the mount believes
+ * it offline.
+ */
+static int run_on_instance(struct tree *t, uint64_t ino,
+			   int (*fn)(struct tree *t, struct rctx *c, const void *arg),
+			   const void *arg)
+{
+	struct rctx c;
+	int rc;
+
+	rc = resolve_instance(t, ino, &c);
+	if (rc)
+		goto out;
+	http_probe_next(t->o.http);
+	pthread_mutex_lock(&c.is->lock);
+	rc = fn(t, &c, arg);
+	pthread_mutex_unlock(&c.is->lock);
+out:
+	tree_rctx_done(&c);
+	return rc;
+}
+
 int writes_values_open(struct tree *t, uint64_t ino, bool trunc, struct values_handle *h)
 {
 	struct sbuf text;
@@ -104,7 +128,7 @@ int writes_values_open(struct tree *t, uint64_t ino, bool trunc, struct values_h
 	memset(h, 0, sizeof(*h));
 	sbuf_init(&text, 0);
 	rc = resolve_instance(t, ino, &c);
-	if (!rc && !c.env->permission && !c.env->skip_check_permission)
+	if (!rc && !tree_may_deploy(&c))
 		rc = -EACCES;
 	if (!rc)
 		rc = tree_render(t, ino, &text);
@@ -194,22 +218,25 @@ out:
 	return rc;
 }
 
+struct commit_args {
+	const char *text, *base;
+	size_t len, base_len;
+};
+
+static int commit_fn(struct tree *t, struct rctx *c, const void *arg)
+{
+	const struct commit_args *a = arg;
+
+	return commit_locked(t, c, a->text, a->len, a->base, a->base_len);
+}
+
 int writes_values_commit(struct tree *t, uint64_t ino, const char *text, size_t len,
 			 const char *base, size_t base_len)
 {
-	struct rctx c;
-	int rc;
+	struct commit_args a = { .text = text, .len = len, .base = base,
+				 .base_len = base_len };
 
-	rc = resolve_instance(t, ino, &c);
-	if (rc)
-		goto out;
-	http_probe_next(t->o.http);
-	pthread_mutex_lock(&c.is->lock);
-	rc = commit_locked(t, &c, text, len, base, base_len);
-	pthread_mutex_unlock(&c.is->lock);
-out:
-	tree_rctx_done(&c);
-	return rc;
+	return run_on_instance(t, ino, commit_fn, &a);
 }
 
 int writes_control_open(struct tree *t, uint64_t ino, char *code, size_t len)
@@ -218,7 +245,7 @@ int writes_control_open(struct tree *t, uint64_t ino, char *code, size_t len)
 	int rc;
 
 	rc = resolve_instance(t, ino, &c);
-	if (!rc && !c.env->permission && !c.env->skip_check_permission)
+	if (!rc && !tree_may_deploy(&c))
 		rc = -EACCES;
 	if (!rc)
 		snprintf(code, len, "%s", c.inst->code);
@@ -325,19 +352,12 @@ static int control_locked(struct tree *t, struct rctx *c, const struct control_c
 	return 0;
 }
 
+static int control_fn(struct tree *t, struct rctx *c, const void *arg)
+{
+	return control_locked(t, c, arg);
+}
+
 int writes_control_run(struct tree *t, uint64_t ino, const struct control_cmd *cmd)
 {
-	struct rctx c;
-	int rc;
-
-	rc = resolve_instance(t, ino, &c);
-	if (rc)
-		goto out;
-	http_probe_next(t->o.http);
-	pthread_mutex_lock(&c.is->lock);
-	rc = control_locked(t, &c, cmd);
-	pthread_mutex_unlock(&c.is->lock);
-out:
-	tree_rctx_done(&c);
-	return rc;
+	return run_on_instance(t, ino, control_fn, cmd);
 }

@@ -449,10 +449,22 @@ def per_instance_notes(rows_by_key, org, codes):
     return notes
 
 
-def git_revision():
-    r = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
-                       capture_output=True, text=True)
-    return r.stdout.strip() or "unknown"
+def git(*argv):
+    r = subprocess.run(["git", "-C", ROOT] + list(argv), capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def git_revision(binary):
+    """The revision of the working tree, taken before any measurement, and the changed
+    tracked files (outside tests/ and docs/) newer than `binary`: the measured daemon
+    does not have those changes. '-dirty' alone does not say what was built."""
+    rev = git("describe", "--always", "--dirty") or "unknown"
+    built = os.stat(binary).st_mtime
+    newer = [f for f in git("diff", "--name-only", "HEAD").split("\n")
+             if f and not f.startswith(("tests/", "docs/"))
+             and os.path.exists(os.path.join(ROOT, f))
+             and os.stat(os.path.join(ROOT, f)).st_mtime > built]
+    return rev, newer
 
 
 def main():
@@ -461,6 +473,7 @@ def main():
     conftest, ml = load_fixtures(args.build)
     codes = template_codes(ml)
     t_start = time.monotonic()
+    revision, newer = git_revision(conftest.C7NFS_BIN)
     sim = conftest.Sim(["--generate", scale["generate"]], transition_ms=ml.HOLD_MS)
     try:
         org = Org(ml, sim)
@@ -483,8 +496,14 @@ def main():
         sim.stop()
     print("c7nfs read benchmark: %s, --generate %s (%d instances in %d environments), "
           "%d ms latency per request, %d CPUs, %.0f s total"
-          % (git_revision(), scale["generate"], org.n, len(org.env_dirs), args.latency_ms,
+          % (revision, scale["generate"], org.n, len(org.env_dirs), args.latency_ms,
              os.cpu_count(), time.monotonic() - t_start))
+    if newer:
+        print("the c7nfs binary predates these working-tree changes: %s" % ", ".join(newer))
+    _, newer_now = git_revision(conftest.C7NFS_BIN)
+    if newer_now != newer:
+        print("changed in the working tree during the run (not measured): %s"
+              % ", ".join(f for f in newer_now if f not in newer))
     print("baseline time box: %.0f s per run; wall and cpu: median of n runs, each on a "
           "fresh mount\n" % scale["baseline_timeout"])
     print_table([row(w, c, s, codes) for w, c, s in results.values()])

@@ -326,6 +326,36 @@ static void test_total_limit(void)
 	history_close(b);
 }
 
+/* Without rescans (a long rescan_ms) the cap still holds: a handle counts
+ * its own puts, so it trims exactly when they pass the cap. */
+static void test_total_limit_counted(void)
+{
+	struct history_limits lim = { .per_instance = 100, .total_max = 700,
+				      .rescan_ms = 3600 * 1000 };
+	struct history *a;
+	char text[101], cmd[32];
+	struct tree t;
+	int i;
+
+	fresh_root();
+	memset(text, 'y', 100);
+	text[100] = '\0';
+	CHECK_INT(history_open(root, "server-a", &lim, &a), 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(cmd, sizeof(cmd), "c%d", i);
+		CHECK_INT(history_put(a, "i1", cmd, text, 100), 0);
+		t = tree();
+		CHECK(t.bytes <= 700);
+	}
+	CHECK_STR(get(a, "i1", "c0"), "(ENOENT)");
+	CHECK_STR(get(a, "i1", "c11"), text);
+	/* replacing an entry does not count it twice */
+	for (i = 0; i < 5; i++)
+		CHECK_INT(history_put(a, "i1", "c11", text, 100), 0);
+	CHECK_STR(get(a, "i1", "c10"), text);
+	history_close(a);
+}
+
 static void test_open_errors(void)
 {
 	struct history *h = (struct history *)1;
@@ -394,6 +424,7 @@ int main(void)
 	test_invalid_files();
 	test_per_instance_limit();
 	test_total_limit();
+	test_total_limit_counted();
 	test_open_errors();
 	test_threads();
 	rm_rf(tmp);
