@@ -1334,8 +1334,9 @@ int tree_lookup(struct tree *t, uint64_t parent, const char *name, struct stat *
 	int rc;
 
 	rc = tree_resolve(t, parent, &c);
-	if (!rc)
-		rc = resolve_step(t, &c, name);
+	if (rc)
+		goto out;
+	rc = resolve_step(t, &c, name);
 	if (rc == -ENOENT && c.kind == TK_INST && t->o.scratch) {
 		struct scratch_stat ss;
 
