@@ -1,9 +1,10 @@
 /*
  * data.c — cached, typed getters over the API client (see include/data.h).
  *
- * Each kind of answer has a cache key "<endpoint> <ids…>", a TTL class and a
- * fetch function. Fetch contexts live on the caller's stack: the cache runs
- * fetch() synchronously in one of the callers, so they outlive it.
+ * Each kind of answer (struct kind) has a cache key "<endpoint> <ids…>", a TTL
+ * class, a fetch that fills a zeroed object and a free for it (also of a
+ * partly filled one). Fetch contexts live on the caller's stack: the cache runs fetch()
+ * synchronously in one of the callers, so they outlive it.
  */
 #include "data.h"
 
@@ -16,19 +17,23 @@
 #include "log.h"
 #include "render.h"
 
+struct fetch_ctx;
+
+struct kind {
+	const char *tag;        /* the endpoint key of choerodon-api.md §1, e.g. "I1" */
+	const char *what;       /* for the log: "the instance list" */
+	size_t size;            /* of the object */
+	int (*fetch)(const struct fetch_ctx *f, void *obj, struct api_error *err);
+	cache_free_fn free;     /* frees the object and what it holds */
+};
+
 struct fetch_ctx {
 	struct data *d;
+	const struct kind *kind;
 	const char *project_id;
 	const char *id;         /* env, instance or app service id */
 	const char *name;       /* deployment name */
 };
-
-static void log_fetch_error(const char *what, int rc, const struct api_error *err)
-{
-	c7_log(C7_LOG_WARN, "cannot fetch %s: %s%s%s (%s)", what,
-	       err->message[0] ? err->message : strerror(-rc),
-	       err->code[0] ? " " : "", err->code, strerror(-rc));
-}
 
 static void names_free(struct data_names *names)
 {
@@ -83,406 +88,310 @@ long data_names_find(const struct data_names *names, const char *name)
 	return -1;
 }
 
-static void free_project_list(void *o)
+static int fetch_kind(void *vctx, void **obj)
+{
+	const struct fetch_ctx *f = vctx;
+	struct api_error err = { 0 };
+	void *o = calloc(1, f->kind->size);
+	int rc;
+
+	if (!o)
+		return -ENOMEM;
+	rc = f->kind->fetch(f, o, &err);
+	if (rc) {
+		c7_log(C7_LOG_WARN, "cannot fetch %s: %s%s%s (%s)", f->kind->what,
+		       err.message[0] ? err.message : strerror(-rc),
+		       err.code[0] ? " " : "", err.code, strerror(-rc));
+		f->kind->free(o);
+		return rc;
+	}
+	*obj = o;
+	return 0;
+}
+
+/* The cached answer of kind k for these ids (NULL ids are left out of the key). */
+static int get(struct data *d, const struct kind *k, long ttl_ms, const char *project_id,
+	       const char *id, const char *name, struct cache_ref **ref)
+{
+	struct fetch_ctx f = { .d = d, .kind = k, .project_id = project_id, .id = id,
+			       .name = name };
+	char key[768];
+
+	snprintf(key, sizeof(key), "%s%s%s%s%s%s%s", k->tag, project_id ? " " : "",
+		 project_id ? project_id : "", id ? " " : "", id ? id : "", name ? " " : "",
+		 name ? name : "");
+	return cache_get(d->cache, key, ttl_ms, fetch_kind, &f, k->free, ref, NULL);
+}
+
+#define KIND_FREE(fn, release)            \
+	static void fn(void *o)           \
+	{                                 \
+		release(o);               \
+		free(o);                  \
+	}
+
+/* ---- projects (A4), environments (E1 + E2) -------------------------------- */
+
+static void release_projects(void *o)
 {
 	struct data_projects *p = o;
 
 	api_project_list_free(&p->list);
 	names_free(&p->names);
-	free(p);
 }
+KIND_FREE(free_projects, release_projects)
 
-static int fetch_projects(void *vctx, void **obj)
+static int fetch_projects(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct data_projects *p = calloc(1, sizeof(*p));
-	int rc;
+	struct data_projects *p = o;
+	int rc = api_project_list(f->d->api, f->d->user.id, &p->list, err);
 
-	if (!p)
-		return -ENOMEM;
-	rc = api_project_list(f->d->api, f->d->user.id, &p->list, &err);
-	if (rc) {
-		log_fetch_error("the project list", rc, &err);
-		free(p);
-		return rc;
-	}
-	rc = NAMES_BUILD(&p->names, p->list.v, p->list.n, code);
-	if (rc) {
-		free_project_list(p);
-		return rc;
-	}
-	*obj = p;
-	return 0;
+	return rc ? rc : NAMES_BUILD(&p->names, p->list.v, p->list.n, code);
 }
+
+static const struct kind kind_projects = {
+	"A4", "the project list", sizeof(struct data_projects), fetch_projects,
+	free_projects
+};
 
 int data_projects(struct data *d, struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d };
-
-	return cache_get(d->cache, "A4", d->cfg->ttl_list_ms, fetch_projects, &f,
-			 free_project_list, ref, NULL);
+	return get(d, &kind_projects, d->cfg->ttl_list_ms, NULL, NULL, NULL, ref);
 }
 
-static void free_envs(void *o)
+static void release_envs(void *o)
 {
 	struct data_envs *e = o;
 
 	api_env_list_free(&e->list);
 	names_free(&e->names);
-	free(e);
 }
+KIND_FREE(free_envs, release_envs)
 
-/* E2's env ids (the ones the user sees), in E2 order. */
-static int fetch_visible_env_ids(struct data *d, const char *project_id, json_t **ids,
-				 struct api_error *err)
+/* E2 says which environments the user sees (and in which order); E1 carries
+ * their flags (permission, connect, synchro…). */
+static int fetch_envs(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct api_env_list tree = { 0 };
-	int rc;
-	size_t i;
-
-	rc = api_env_tree(d->api, project_id, &tree, err);
-	if (rc)
-		return rc;
-	*ids = json_array();
-	for (i = 0; i < tree.n; i++)
-		json_array_append_new(*ids, json_string(tree.v[i].id));
-	api_env_list_free(&tree);
-	return 0;
-}
-
-static int fetch_envs(void *vctx, void **obj)
-{
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct api_env_list all = { 0 };
-	struct data_envs *out = NULL;
-	json_t *ids = NULL, *v;
-	size_t i, k, n = 0;
+	struct api_env_list all = { 0 }, seen = { 0 };
+	struct data_envs *out = o;
+	size_t i, k;
 	int rc;
 
-	rc = api_env_list(f->d->api, f->project_id, &all, &err);
+	rc = api_env_list(f->d->api, f->project_id, &all, err);
 	if (!rc)
-		rc = fetch_visible_env_ids(f->d, f->project_id, &ids, &err);
-	if (rc) {
-		log_fetch_error("the environment list", rc, &err);
+		rc = api_env_tree(f->d->api, f->project_id, &seen, err);
+	if (rc)
 		goto out;
-	}
 	rc = -ENOMEM;
-	out = calloc(1, sizeof(*out));
-	if (!out)
-		goto out;
-	out->list.v = calloc(json_array_size(ids) + 1, sizeof(*out->list.v));
+	out->list.v = calloc(seen.n + 1, sizeof(*out->list.v));
 	if (!out->list.v)
 		goto out;
-	json_array_foreach(ids, k, v) {
-		for (i = 0; i < all.n; i++) {
-			if (strcmp(all.v[i].id, json_string_value(v)))
-				continue;
-			if (api_env_dup(&all.v[i], &out->list.v[n]))
-				goto out;
-			out->list.n = ++n;
-			break;
-		}
+	for (k = 0; k < seen.n; k++) {
+		for (i = 0; i < all.n && strcmp(all.v[i].id, seen.v[k].id); i++)
+			;
+		if (i == all.n)
+			continue;
+		if (api_env_dup(&all.v[i], &out->list.v[out->list.n]))
+			goto out;
+		out->list.n++;
 	}
-	if (NAMES_BUILD(&out->names, out->list.v, out->list.n, code))
-		goto out;
-	*obj = out;
-	out = NULL;
-	rc = 0;
+	rc = NAMES_BUILD(&out->names, out->list.v, out->list.n, code);
 out:
-	if (out)
-		free_envs(out);
-	json_decref(ids);
+	api_env_list_free(&seen);
 	api_env_list_free(&all);
 	return rc;
 }
 
+static const struct kind kind_envs = {
+	"E1", "the environment list", sizeof(struct data_envs), fetch_envs,
+	free_envs
+};
+
 int data_envs(struct data *d, const char *project_id, struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id };
-	char key[256];
-
-	snprintf(key, sizeof(key), "E1 %s", project_id);
-	return cache_get(d->cache, key, d->cfg->ttl_list_ms, fetch_envs, &f, free_envs,
-			 ref, NULL);
+	return get(d, &kind_envs, d->cfg->ttl_list_ms, project_id, NULL, NULL, ref);
 }
 
-static void free_instance_list(void *o)
+/* ---- per environment, per instance, per app service ---------------------- */
+
+static void release_instances(void *o)
 {
 	struct data_instances *l = o;
 
 	api_instance_list_free(&l->list);
 	names_free(&l->names);
-	free(l);
 }
+KIND_FREE(free_instances, release_instances)
 
-static int fetch_instances(void *vctx, void **obj)
+static int fetch_instances(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct data_instances *l = calloc(1, sizeof(*l));
-	int rc;
+	struct data_instances *l = o;
+	int rc = api_instance_list(f->d->api, f->project_id, f->id, &l->list, err);
 
-	if (!l)
-		return -ENOMEM;
-	rc = api_instance_list(f->d->api, f->project_id, f->id, &l->list, &err);
-	if (rc) {
-		log_fetch_error("the instance list", rc, &err);
-		free(l);
-		return rc;
-	}
-	rc = NAMES_BUILD(&l->names, l->list.v, l->list.n, code);
-	if (rc) {
-		free_instance_list(l);
-		return rc;
-	}
-	*obj = l;
-	return 0;
+	return rc ? rc : NAMES_BUILD(&l->names, l->list.v, l->list.n, code);
 }
+
+static const struct kind kind_instances = {
+	"I1", "the instance list", sizeof(struct data_instances), fetch_instances,
+	free_instances
+};
 
 /* Status-like data: the instance list carries every instance's state. */
 int data_instances(struct data *d, const char *project_id, const char *env_id,
 		   struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = env_id };
-	char key[512];
-
-	snprintf(key, sizeof(key), "I1 %s %s", project_id, env_id);
-	return cache_get(d->cache, key, d->cfg->ttl_status_ms, fetch_instances, &f,
-			 free_instance_list, ref, NULL);
+	return get(d, &kind_instances, d->cfg->ttl_status_ms, project_id, env_id, NULL, ref);
 }
 
-static void free_text(void *o)
+static void release_text(void *o)
+{
+	free(((struct data_text *)o)->text);
+}
+KIND_FREE(free_text, release_text)
+
+static int fetch_values(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
 	struct data_text *t = o;
+	int rc = api_instance_values(f->d->api, f->project_id, f->id, &t->text, err);
 
-	free(t->text);
-	free(t);
+	if (!rc)
+		t->len = strlen(t->text);
+	return rc;
 }
 
-static int wrap_text(char *text, void **obj)
-{
-	struct data_text *t = calloc(1, sizeof(*t));
-
-	if (!t) {
-		free(text);
-		return -ENOMEM;
-	}
-	t->text = text;
-	t->len = strlen(text);
-	*obj = t;
-	return 0;
-}
-
-static int fetch_values(void *vctx, void **obj)
-{
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	char *yaml = NULL;
-	int rc;
-
-	rc = api_instance_values(f->d->api, f->project_id, f->id, &yaml, &err);
-	if (rc) {
-		log_fetch_error("the values", rc, &err);
-		return rc;
-	}
-	return wrap_text(yaml, obj);
-}
+static const struct kind kind_values = {
+	"V1", "the values", sizeof(struct data_text), fetch_values,
+	free_text
+};
 
 int data_values(struct data *d, const char *project_id, const char *instance_id,
 		struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = instance_id };
-	char key[512];
-
-	snprintf(key, sizeof(key), "V1 %s %s", project_id, instance_id);
-	return cache_get(d->cache, key, d->cfg->ttl_status_ms, fetch_values, &f, free_text,
-			 ref, NULL);
+	return get(d, &kind_values, d->cfg->ttl_status_ms, project_id, instance_id, NULL, ref);
 }
 
-static void free_resources(void *o)
+static void release_resources(void *o)
 {
 	struct data_resources *r = o;
 
 	api_resources_free(&r->res);
 	names_free(&r->deployments);
-	free(r);
 }
+KIND_FREE(free_resources, release_resources)
 
-static int fetch_resources(void *vctx, void **obj)
+static int fetch_resources(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct data_resources *r = calloc(1, sizeof(*r));
-	int rc;
+	struct data_resources *r = o;
+	int rc = api_instance_resources(f->d->api, f->project_id, f->id, &r->res, err);
 
-	if (!r)
-		return -ENOMEM;
-	rc = api_instance_resources(f->d->api, f->project_id, f->id, &r->res, &err);
-	if (rc) {
-		log_fetch_error("the resources", rc, &err);
-		free(r);
-		return rc;
-	}
-	rc = NAMES_BUILD(&r->deployments, r->res.deployments, r->res.n_deployments, name);
-	if (rc) {
-		free_resources(r);
-		return rc;
-	}
-	*obj = r;
-	return 0;
+	return rc ? rc : NAMES_BUILD(&r->deployments, r->res.deployments,
+				     r->res.n_deployments, name);
 }
+
+static const struct kind kind_resources = {
+	"I4", "the resources", sizeof(struct data_resources), fetch_resources,
+	free_resources
+};
 
 int data_resources(struct data *d, const char *project_id, const char *instance_id,
 		   struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = instance_id };
-	char key[512];
-
-	snprintf(key, sizeof(key), "I4 %s %s", project_id, instance_id);
-	return cache_get(d->cache, key, d->cfg->ttl_status_ms, fetch_resources, &f,
-			 free_resources, ref, NULL);
+	return get(d, &kind_resources, d->cfg->ttl_status_ms, project_id, instance_id, NULL,
+		   ref);
 }
 
-static void free_events(void *o)
+static void release_events(void *o)
 {
 	api_event_list_free(o);
-	free(o);
 }
+KIND_FREE(free_events, release_events)
 
-static int fetch_events(void *vctx, void **obj)
+static int fetch_events(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct api_event_list *l = calloc(1, sizeof(*l));
-	int rc;
-
-	if (!l)
-		return -ENOMEM;
-	rc = api_instance_events(f->d->api, f->project_id, f->id, l, &err);
-	if (rc) {
-		log_fetch_error("the events", rc, &err);
-		free(l);
-		return rc;
-	}
-	*obj = l;
-	return 0;
+	return api_instance_events(f->d->api, f->project_id, f->id, o, err);
 }
+
+static const struct kind kind_events = {
+	"I8", "the events", sizeof(struct api_event_list), fetch_events,
+	free_events
+};
 
 int data_events(struct data *d, const char *project_id, const char *instance_id,
 		struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = instance_id };
-	char key[512];
-
-	snprintf(key, sizeof(key), "I8 %s %s", project_id, instance_id);
-	return cache_get(d->cache, key, d->cfg->ttl_status_ms, fetch_events, &f, free_events,
-			 ref, NULL);
+	return get(d, &kind_events, d->cfg->ttl_status_ms, project_id, instance_id, NULL, ref);
 }
 
-static void free_version_list(void *o)
+static void release_versions(void *o)
 {
 	api_version_list_free(o);
-	free(o);
 }
+KIND_FREE(free_versions, release_versions)
 
-static int fetch_versions(void *vctx, void **obj)
+static int fetch_versions(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct api_version_list *l = calloc(1, sizeof(*l));
-	int rc;
-
-	if (!l)
-		return -ENOMEM;
-	rc = api_version_list(f->d->api, f->project_id, f->id, l, &err);
-	if (rc) {
-		log_fetch_error("the version list", rc, &err);
-		free(l);
-		return rc;
-	}
-	*obj = l;
-	return 0;
+	return api_version_list(f->d->api, f->project_id, f->id, o, err);
 }
+
+static const struct kind kind_versions = {
+	"R1", "the version list", sizeof(struct api_version_list), fetch_versions,
+	free_versions
+};
 
 int data_versions(struct data *d, const char *project_id, const char *app_service_id,
 		  struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = app_service_id };
-	char key[512];
-
-	snprintf(key, sizeof(key), "R1 %s %s", project_id, app_service_id);
-	return cache_get(d->cache, key, d->cfg->ttl_static_ms, fetch_versions, &f,
-			 free_version_list, ref, NULL);
+	return get(d, &kind_versions, d->cfg->ttl_static_ms, project_id, app_service_id, NULL,
+		   ref);
 }
 
-static void free_json(void *o)
+/* ---- deployment details (I5, I6) ----------------------------------------- */
+
+static void release_json(void *o)
 {
-	struct data_json *j = o;
-
-	json_decref(j->json);
-	free(j);
+	json_decref(((struct data_json *)o)->json);
 }
+KIND_FREE(free_json, release_json)
 
-static int fetch_detail_json(void *vctx, void **obj)
+static int fetch_detail_json(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	struct data_json *j = calloc(1, sizeof(*j));
-	int rc;
-
-	if (!j)
-		return -ENOMEM;
-	rc = api_deployment_detail_json(f->d->api, f->project_id, f->id, f->name, &j->json,
-					&err);
-	if (rc) {
-		log_fetch_error("the deployment detail", rc, &err);
-		free(j);
-		return rc;
-	}
-	*obj = j;
-	return 0;
+	return api_deployment_detail_json(f->d->api, f->project_id, f->id, f->name,
+					  &((struct data_json *)o)->json, err);
 }
+
+static const struct kind kind_detail_json = {
+	"I5", "the deployment detail", sizeof(struct data_json), fetch_detail_json,
+	free_json
+};
 
 int data_detail_json(struct data *d, const char *project_id, const char *instance_id,
 		     const char *deployment, struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = instance_id,
-			       .name = deployment };
-	char key[768];
-
-	snprintf(key, sizeof(key), "I5 %s %s %s", project_id, instance_id, deployment);
-	return cache_get(d->cache, key, d->cfg->ttl_status_ms, fetch_detail_json, &f,
-			 free_json, ref, NULL);
+	return get(d, &kind_detail_json, d->cfg->ttl_status_ms, project_id, instance_id,
+		   deployment, ref);
 }
 
-static int fetch_detail_yaml(void *vctx, void **obj)
+static int fetch_detail_yaml(const struct fetch_ctx *f, void *o, struct api_error *err)
 {
-	struct fetch_ctx *f = vctx;
-	struct api_error err = { 0 };
-	char *yaml = NULL;
-	int rc;
+	struct data_text *t = o;
+	int rc = api_deployment_detail_yaml(f->d->api, f->project_id, f->id, f->name,
+					    &t->text, err);
 
-	rc = api_deployment_detail_yaml(f->d->api, f->project_id, f->id, f->name, &yaml,
-					&err);
-	if (rc) {
-		log_fetch_error("the deployment detail", rc, &err);
-		return rc;
-	}
-	return wrap_text(yaml, obj);
+	if (!rc)
+		t->len = strlen(t->text);
+	return rc;
 }
+
+static const struct kind kind_detail_yaml = {
+	"I6", "the deployment detail", sizeof(struct data_text), fetch_detail_yaml,
+	free_text
+};
 
 int data_detail_yaml(struct data *d, const char *project_id, const char *instance_id,
 		     const char *deployment, struct cache_ref **ref)
 {
-	struct fetch_ctx f = { .d = d, .project_id = project_id, .id = instance_id,
-			       .name = deployment };
-	char key[768];
-
-	snprintf(key, sizeof(key), "I6 %s %s %s", project_id, instance_id, deployment);
-	return cache_get(d->cache, key, d->cfg->ttl_status_ms, fetch_detail_yaml, &f,
-			 free_text, ref, NULL);
+	return get(d, &kind_detail_yaml, d->cfg->ttl_status_ms, project_id, instance_id,
+		   deployment, ref);
 }
 
 void data_expire_instance(struct data *d, const char *project_id, const char *env_id,
