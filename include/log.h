@@ -12,6 +12,7 @@
 #ifndef C7NFS_LOG_H
 #define C7NFS_LOG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,6 +25,13 @@ void c7_log_init(bool foreground, bool debug, size_t cap);
 void c7_log_shutdown(void);
 void c7_log(enum c7_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Formats a reason into why (nothing when why is NULL or whylen 0), always
+ * NUL-terminated and cut to fit: how modules fill their `why` out-parameters. */
+void c7_why(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void c7_vwhy(char *why, size_t whylen, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Bytes in the journal so far (= size of .c7nfs/log). */
 size_t c7_log_size(void);

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct sbuf {
 	char *buf;
@@ -38,6 +39,9 @@ void sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap);
 void sbuf_setlen(struct sbuf *sb, size_t len);
 /* Writes data at offset off, growing with zero bytes as needed (file semantics). */
 void sbuf_write_at(struct sbuf *sb, size_t off, const void *data, size_t len);
+/* Copies up to len bytes from offset off into buf (file read semantics);
+ * returns the count, 0 at or past the end. */
+size_t sbuf_read_at(const struct sbuf *sb, uint64_t off, void *buf, size_t len);
 /* Hands the malloc'd string to the caller (never NULL unless ENOMEM) and
  * re-initialises sb. *len (may be NULL) receives its length. */
 char *sbuf_detach(struct sbuf *sb, size_t *len);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "sbuf.h"
 
 #define MAX_FILE (1u << 20)     /* settings and credentials, never more */
@@ -57,20 +58,6 @@ static const struct opt opts[] = {
 };
 
 #define FIELD(cfg, o, type) ((type *)((char *)(cfg) + (o)->off))
-
-static void say(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 static void wipe_free(char *s)
 {
@@ -168,7 +155,7 @@ static int opt_set(struct c7_config *cfg, const struct opt *o, const char *v,
 	if (!v && o->type == O_BOOL)
 		v = "yes";
 	if (!v || !*v) {
-		say(why, whylen, "'%s' needs a value", o->key);
+		c7_why(why, whylen, "'%s' needs a value", o->key);
 		return -EINVAL;
 	}
 	switch (o->type) {
@@ -177,12 +164,12 @@ static int opt_set(struct c7_config *cfg, const struct opt *o, const char *v,
 	case O_BOOL:
 		if (!parse_bool(v, FIELD(cfg, o, bool)))
 			return 0;
-		say(why, whylen, "'%s' must be yes or no, not '%s'", o->key, v);
+		c7_why(why, whylen, "'%s' must be yes or no, not '%s'", o->key, v);
 		return -EINVAL;
 	case O_LONG:
 	case O_INT:
 		if (parse_long(v, o->min, o->max, &n)) {
-			say(why, whylen, "'%s' must be a number from %ld to %ld, not '%s'",
+			c7_why(why, whylen, "'%s' must be a number from %ld to %ld, not '%s'",
 			    o->key, o->min, o->max, v);
 			return -EINVAL;
 		}
@@ -204,7 +191,7 @@ int config_set_option(struct c7_config *cfg, const char *opt, char *why, size_t 
 	if (!o)
 		return 0;
 	if (!(o->where & IN_OPTION)) {
-		say(why, whylen, o->secret ?
+		c7_why(why, whylen, o->secret ?
 		    "'%s' is not accepted as a mount option (the process list would "
 		    "show it): use C7NFS_TOKEN, token_file= or the config file" :
 		    "'%s' belongs in the config file, not in the mount options", o->key);
@@ -230,7 +217,7 @@ static int read_fd(int fd, const char *what, const char *path, char **text,
 	ret = n < 0 ? -errno : sbuf_error(&sb);
 	explicit_bzero(buf, sizeof(buf));
 	if (ret) {
-		say(why, whylen, "cannot read %s '%s': %s", what, path, strerror(-ret));
+		c7_why(why, whylen, "cannot read %s '%s': %s", what, path, strerror(-ret));
 		if (sb.alloc)
 			explicit_bzero(sb.buf, sb.len);
 		sbuf_free(&sb);
@@ -252,18 +239,18 @@ static int read_private_file(const char *what, const char *path, char **text,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		ret = -errno;
-		say(why, whylen, "cannot open %s '%s': %s", what, path, strerror(errno));
+		c7_why(why, whylen, "cannot open %s '%s': %s", what, path, strerror(errno));
 		return ret;
 	}
 	if (fstat(fd, &st)) {
 		ret = -errno;
-		say(why, whylen, "cannot stat %s '%s': %s", what, path, strerror(errno));
+		c7_why(why, whylen, "cannot stat %s '%s': %s", what, path, strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
 		ret = -EINVAL;
-		say(why, whylen, "%s '%s' is not a regular file", what, path);
+		c7_why(why, whylen, "%s '%s' is not a regular file", what, path);
 	} else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		ret = -EACCES;
-		say(why, whylen, "%s '%s' is accessible by group or others (mode %04o): "
+		c7_why(why, whylen, "%s '%s' is accessible by group or others (mode %04o): "
 		    "run chmod 600 on it", what, path, (unsigned)(st.st_mode & 07777));
 	} else {
 		ret = read_fd(fd, what, path, text, why, whylen);
@@ -298,7 +285,7 @@ int config_read_token_file(const char *path, char **token, char *why, size_t why
 	line[strcspn(line, "\n")] = '\0';
 	line = trim(line);
 	if (!*line) {
-		say(why, whylen, "token file '%s' is empty", path);
+		c7_why(why, whylen, "token file '%s' is empty", path);
 		ret = -EINVAL;
 	} else {
 		*token = strdup(line);
@@ -321,14 +308,14 @@ static int parse_line(struct c7_config *cfg, char *line, char *why, size_t whyle
 		return 0;
 	eq = strchr(line, '=');
 	if (!eq) {
-		say(why, whylen, "expected 'key = value'");
+		c7_why(why, whylen, "expected 'key = value'");
 		return -EINVAL;
 	}
 	*eq = '\0';
 	key = trim(line);
 	o = find_opt(key, strlen(key));
 	if (!o || !(o->where & IN_FILE)) {
-		say(why, whylen, "unknown key '%s'", key);
+		c7_why(why, whylen, "unknown key '%s'", key);
 		return -EINVAL;
 	}
 	return opt_set(cfg, o, trim(eq + 1), why, whylen);
@@ -348,7 +335,7 @@ static int parse_config(struct c7_config *cfg, const char *path, char *text,
 		ret = parse_line(cfg, line, reason, sizeof(reason));
 	}
 	if (ret)
-		say(why, whylen, "config file '%s' line %d: %s", path, lineno, reason);
+		c7_why(why, whylen, "config file '%s' line %d: %s", path, lineno, reason);
 	return ret;
 }
 
@@ -485,11 +472,11 @@ int config_resolve_token(struct c7_config *cfg, char *why, size_t whylen)
 	if (cfg->username && cfg->password)
 		return 1;
 	if (cfg->username) {
-		say(why, whylen, "the config file names user '%s' but no password",
+		c7_why(why, whylen, "the config file names user '%s' but no password",
 		    cfg->username);
 		return -EINVAL;
 	}
-	say(why, whylen, "no credentials: set C7NFS_TOKEN, use -o token_file=PATH, "
+	c7_why(why, whylen, "no credentials: set C7NFS_TOKEN, use -o token_file=PATH, "
 	    "or put a token or username and password in the config file");
 	return -ENOENT;
 }

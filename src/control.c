@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 #define CONTROL_USAGE "stop, start, redeploy, upgrade [VERSION], delete INSTANCE"
 /* Longest piece of user text quoted back in a reason. */
 #define CONTROL_QUOTE_MAX 64
@@ -36,20 +38,6 @@ struct control_words {
 	size_t n[CONTROL_MAX_WORDS];
 	size_t count;             /* all words, also those past the array */
 };
-
-static void control_why(char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void control_why(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !whylen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
 
 static bool control_blank(char c)
 {
@@ -92,12 +80,12 @@ static int control_check_args(const struct control_verb *v, size_t nargs,
 			      const char *instance, char *why, size_t whylen)
 {
 	if (nargs < v->min_args) {
-		control_why(why, whylen, "'%s' needs this instance's code: %s %s",
+		c7_why(why, whylen, "'%s' needs this instance's code: %s %s",
 			    v->word, v->word, instance);
 		return -EINVAL;
 	}
 	if (nargs > v->max_args) {
-		control_why(why, whylen, "too many arguments for '%s'; usage: %s",
+		c7_why(why, whylen, "too many arguments for '%s'; usage: %s",
 			    v->word, v->usage);
 		return -EINVAL;
 	}
@@ -110,7 +98,7 @@ static int control_check_delete(const struct control_words *words,
 	if (strlen(instance) == words->n[1] &&
 	    memcmp(instance, words->w[1], words->n[1]) == 0)
 		return 0;
-	control_why(why, whylen, "'delete' needs this instance's own code '%s', not '%.*s'",
+	c7_why(why, whylen, "'delete' needs this instance's own code '%s', not '%.*s'",
 		    instance, (int)(words->n[1] > CONTROL_QUOTE_MAX ?
 				    CONTROL_QUOTE_MAX : words->n[1]), words->w[1]);
 	return -EINVAL;
@@ -135,13 +123,13 @@ int control_parse_line(const char *line, size_t len, const char *instance,
 	int ret;
 
 	memset(cmd, 0, sizeof(*cmd));
-	control_why(why, whylen, "%s", "");
+	c7_why(why, whylen, "%s", "");
 	control_split(line, len, &words);
 	if (!words.count)
 		return 0;
 	v = control_find_verb(words.w[0], words.n[0]);
 	if (!v) {
-		control_why(why, whylen, "unknown verb '%.*s'; try: %s",
+		c7_why(why, whylen, "unknown verb '%.*s'; try: %s",
 			    (int)(words.n[0] > CONTROL_QUOTE_MAX ?
 				  CONTROL_QUOTE_MAX : words.n[0]),
 			    words.w[0], CONTROL_USAGE);
@@ -151,7 +139,7 @@ int control_parse_line(const char *line, size_t len, const char *instance,
 	if (ret)
 		return ret;
 	if (words.count > 1 && words.n[1] >= CONTROL_ARG_MAX) {
-		control_why(why, whylen, "argument of '%s' is too long", v->word);
+		c7_why(why, whylen, "argument of '%s' is too long", v->word);
 		return -EINVAL;
 	}
 	if (v->verb == C7_VERB_DELETE) {
@@ -190,7 +178,7 @@ static void control_consume(struct control_buf *cb, size_t n)
 
 static int control_too_long(char *why, size_t whylen)
 {
-	control_why(why, whylen, "command longer than %d bytes", CONTROL_LINE_MAX);
+	c7_why(why, whylen, "command longer than %d bytes", CONTROL_LINE_MAX);
 	return -EINVAL;
 }
 
@@ -213,7 +201,7 @@ static int control_parse_lines(const char *s, size_t len, const char *instance,
 		if (ret)
 			return ret;
 		if (one.verb && cmd->verb) {
-			control_why(why, whylen, "%s",
+			c7_why(why, whylen, "%s",
 				    "one command per write, please");
 			return -EINVAL;
 		}
@@ -235,7 +223,7 @@ int control_feed(struct control_buf *cb, const char *data, size_t len,
 	int ret = 0;
 
 	memset(cmd, 0, sizeof(*cmd));
-	control_why(why, whylen, "%s", "");
+	c7_why(why, whylen, "%s", "");
 	sbuf_add(p, data, len);
 	if (sbuf_error(p)) {
 		ret = control_too_long(why, whylen);
@@ -288,26 +276,26 @@ int control_upgrade_target(const struct api_version_list *versions,
 	const struct api_version *v;
 
 	*out = NULL;
-	control_why(why, whylen, "%s", "");
+	c7_why(why, whylen, "%s", "");
 	if (wanted && *wanted) {
 		v = control_find_version(versions, wanted);
 		if (!v) {
-			control_why(why, whylen, "unknown version '%.*s'",
+			c7_why(why, whylen, "unknown version '%.*s'",
 				    CONTROL_QUOTE_MAX, wanted);
 			return -EINVAL;
 		}
 		if (strcmp(v->version, deployed) == 0) {
-			control_why(why, whylen, "already at version '%s'", deployed);
+			c7_why(why, whylen, "already at version '%s'", deployed);
 			return -EINVAL;
 		}
 	} else {
 		if (!versions->n) {
-			control_why(why, whylen, "%s", "no versions of the app service");
+			c7_why(why, whylen, "%s", "no versions of the app service");
 			return -ENOENT;
 		}
 		v = &versions->v[0];
 		if (strcmp(v->version, deployed) == 0) {
-			control_why(why, whylen, "already at the latest version '%s'",
+			c7_why(why, whylen, "already at the latest version '%s'",
 				    deployed);
 			return -ENOENT;
 		}

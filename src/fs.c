@@ -472,11 +472,7 @@ static void fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	switch (h->type) {
 	case FH_SNAPSHOT:
-		if ((size_t)off < h->buf.len) {
-			n = h->buf.len - (size_t)off;
-			n = n < size ? n : size;
-			memcpy(buf, h->buf.buf + off, n);
-		}
+		n = sbuf_read_at(&h->buf, (uint64_t)off, buf, size);
 		break;
 	case FH_VALUES:
 		n = values_handle_read(&h->values, (uint64_t)off, buf, size);

@@ -51,20 +51,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- one easy handle per thread ------------------------------------------ */
 
 static void handle_destroy(void *h)
@@ -179,7 +165,7 @@ static int breaker_admit(struct http_transport *t, char *errbuf, size_t errlen)
 			t->last_probe_ms = now;
 		} else {
 			t->stats.fast_failures++;
-			set_err(errbuf, errlen, "server offline (%s)",
+			c7_why(errbuf, errlen, "server offline (%s)",
 				t->stats.last_error);
 			ret = -ENOTCONN;
 		}
@@ -440,7 +426,7 @@ int http_do(struct http_transport *t, const struct http_request *req,
 	breaker_record(t, outcome_of(ret, x.status), why);
 	log_exchange(t, req, ret, &x, now_ms() - start, why);
 	if (ret) {
-		set_err(errbuf, errlen, "%s", why);
+		c7_why(errbuf, errlen, "%s", why);
 		goto out;
 	}
 	body = sbuf_detach(&x.body, &len);

@@ -106,15 +106,7 @@ int c7_applog_add(struct c7_applog *a, const char *when, time_t now,
 
 size_t c7_applog_read(const struct c7_applog *a, uint64_t off, char *buf, size_t len)
 {
-	size_t n;
-
-	if (off >= a->text.len)
-		return 0;
-	n = a->text.len - (size_t)off;
-	if (n > len)
-		n = len;
-	memcpy(buf, a->text.buf + off, n);
-	return n;
+	return sbuf_read_at(&a->text, off, buf, len);
 }
 
 void c7_log_init(bool foreground, bool debug, size_t cap)
@@ -215,4 +207,19 @@ int64_t c7_log_mtime_s(void)
 	t = lg.ready ? (int64_t)lg.journal.mtime : 0;
 	pthread_mutex_unlock(&lg.lock);
 	return t;
+}
+
+void c7_vwhy(char *why, size_t whylen, const char *fmt, va_list ap)
+{
+	if (why && whylen)
+		vsnprintf(why, whylen, fmt, ap);
+}
+
+void c7_why(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	c7_vwhy(why, whylen, fmt, ap);
+	va_end(ap);
 }

@@ -144,6 +144,19 @@ void sbuf_write_at(struct sbuf *sb, size_t off, const void *data, size_t len)
 	memcpy(sb->buf + off, data, len);
 }
 
+size_t sbuf_read_at(const struct sbuf *sb, uint64_t off, void *buf, size_t len)
+{
+	size_t n;
+
+	if (off >= sb->len)
+		return 0;
+	n = sb->len - (size_t)off;
+	if (n > len)
+		n = len;
+	memcpy(buf, sb->buf + off, n);
+	return n;
+}
+
 char *sbuf_detach(struct sbuf *sb, size_t *len)
 {
 	char *p;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 /* The rows of design.md §4's seed table (upgrade follows edit, see below). */
 #define VERBS_SETTLED (C7_VERB_EDIT | C7_VERB_REDEPLOY | C7_VERB_STOP | C7_VERB_DELETE)
 #define VERBS_CREATE_FAILED (C7_VERB_EDIT | C7_VERB_REDEPLOY | C7_VERB_DELETE)
@@ -134,11 +136,9 @@ static int refuse(char *why, size_t whylen, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	c7_vwhy(why, whylen, fmt, ap);
+	va_end(ap);
 	return err;
 }
 

@@ -228,15 +228,7 @@ int values_handle_truncate(struct values_handle *h, uint64_t size)
 size_t values_handle_read(const struct values_handle *h, uint64_t off, void *buf,
 			  size_t len)
 {
-	size_t n;
-
-	if (off >= h->text.len)
-		return 0;
-	n = h->text.len - (size_t)off;
-	if (n > len)
-		n = len;
-	memcpy(buf, h->text.buf + off, n);
-	return n;
+	return sbuf_read_at(&h->text, off, buf, len);
 }
 
 const char *values_handle_text(const struct values_handle *h, size_t *len)

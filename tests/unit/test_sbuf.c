@@ -56,8 +56,26 @@ static void test_write_at(void)
 	sbuf_free(&sb);
 }
 
+static void test_read_at(void)
+{
+	struct sbuf sb;
+	char buf[8];
+
+	sbuf_init(&sb, 0);
+	CHECK_INT(sbuf_read_at(&sb, 0, buf, sizeof(buf)), 0);
+	sbuf_adds(&sb, "0123456789");
+	CHECK_INT(sbuf_read_at(&sb, 0, buf, 4), 4);
+	CHECK(!memcmp(buf, "0123", 4));
+	CHECK_INT(sbuf_read_at(&sb, 7, buf, sizeof(buf)), 3);
+	CHECK(!memcmp(buf, "789", 3));
+	CHECK_INT(sbuf_read_at(&sb, 10, buf, sizeof(buf)), 0);
+	CHECK_INT(sbuf_read_at(&sb, 1ULL << 40, buf, sizeof(buf)), 0);
+	sbuf_free(&sb);
+}
+
 int main(void)
 {
+	test_read_at();
 	test_append_and_detach();
 	test_cap();
 	test_write_at();
