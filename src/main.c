@@ -428,6 +428,7 @@ int main(int argc, char *argv[])
 		goto out;
 	if (opts.show_help) {
 		usage(argv[0]);
+		fflush(stdout);
 		fuse_cmdline_help();
 		fuse_lowlevel_help();
 		ret = 0;
@@ -435,6 +436,7 @@ int main(int argc, char *argv[])
 	}
 	if (opts.show_version) {
 		printf("c7nfs %s\n", C7NFS_VERSION);
+		fflush(stdout);     /* libfuse writes its lines unbuffered */
 		fuse_lowlevel_version();
 		ret = 0;
 		goto out;
