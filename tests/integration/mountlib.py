@@ -6,6 +6,7 @@ or if the daemon does not exit cleanly (status 0) after `fusermount3 -u`.
 import errno
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -30,9 +31,9 @@ def in_proc_mounts(path):
 
 
 class Mount:
-    def __init__(self, sim, user="admin", options=(), env=None, token=True):
+    def __init__(self, sim, user="admin", options=(), env=None, token=True, parent=None):
         self.sim = sim
-        self.path = tempfile.mkdtemp(prefix="c7nfs-mnt-")
+        self.path = tempfile.mkdtemp(prefix="c7nfs-mnt-", dir=parent)
         opts = ["server=" + sim.url] + list(options)
         cmd = [C7NFS_BIN, "-f", "-o", ",".join(opts), self.path]
         e = dict(os.environ)
@@ -101,13 +102,13 @@ class Mount:
             "c7nfs exited with %r:\n%s" % (self.proc.returncode, self.log())
 
 
-@pytest.fixture
-def mount_factory():
-    """mount_factory(sim, user="admin", options=[...]) -> Mount; all unmounted at the end."""
+def _mounts(parent=None):
+    """Yields make(sim, **kw) -> Mount (mount points under parent); unmounts them all
+    at the end and fails if any daemon did not exit cleanly."""
     mounts = []
 
     def make(sim, **kw):
-        m = Mount(sim, **kw)
+        m = Mount(sim, parent=parent, **kw)
         mounts.append(m)
         return m
 
@@ -121,6 +122,12 @@ def mount_factory():
             except AssertionError as e:
                 errors.append(str(e))
         assert not errors, "\n".join(errors)
+
+
+@pytest.fixture
+def mount_factory():
+    """mount_factory(sim, user="admin", options=[...]) -> Mount; all unmounted at the end."""
+    yield from _mounts()
 
 
 @pytest.fixture
@@ -694,30 +701,10 @@ def edit_mount_factory():
     'backupskip' (/tmp/*) and emacs's backup predicate (temporary-file-directory) skip
     the backup step for files under /tmp, and the editor tests need the real sequence."""
     root = tempfile.mkdtemp(prefix="c7nfs-edit-", dir="/var/tmp")
-    mounts = []
-
-    def make(sim, **kw):
-        saved = tempfile.tempdir
-        tempfile.tempdir = root
-        try:
-            m = Mount(sim, **kw)
-        finally:
-            tempfile.tempdir = saved
-        mounts.append(m)
-        return m
-
     try:
-        yield make
+        yield from _mounts(root)
     finally:
-        import shutil
-        errors = []
-        for m in mounts:
-            try:
-                m.unmount()
-            except AssertionError as e:
-                errors.append(str(e))
         shutil.rmtree(root, ignore_errors=True)
-        assert not errors, "\n".join(errors)
 
 
 def demo_data_file(directory, change):
