@@ -49,7 +49,6 @@ struct tree_options {
 	struct http_transport *http;
 	const char *server;         /* for .c7nfs/status */
 	const char *project_code;   /* -o project=CODE, or NULL */
-	double attr_timeout;        /* kernel attr/entry cache, seconds */
 	struct scratch_store *scratch;  /* editors' scratch files in instance dirs */
 	struct history *history;    /* values of past operations (may be NULL) */
 };

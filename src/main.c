@@ -464,7 +464,7 @@ int main(int argc, char *argv[])
 		goto out;
 	open_history(&m);
 	to = (struct tree_options){ .data = &m.data, .http = m.http, .server = m.cfg.server,
-				    .project_code = m.cfg.project, .attr_timeout = 1.0,
+				    .project_code = m.cfg.project,
 				    .scratch = m.scratch, .history = m.history };
 	if (tree_new(&to, &m.tree))
 		goto out;

@@ -93,6 +93,20 @@ static void *rctx_hold(struct rctx *c, struct cache_ref *r)
 	return cache_ref_obj(r);
 }
 
+/* Keeps the answer of a data getter (rc, r) for the rest of this resolution:
+ * its object, or NULL with *rc the getter's error (or -ENOMEM). */
+static void *rctx_keep(struct rctx *c, int *rc, struct cache_ref *r)
+{
+	void *obj;
+
+	if (*rc)
+		return NULL;
+	obj = rctx_hold(c, r);
+	if (!obj)
+		*rc = -ENOMEM;
+	return obj;
+}
+
 /* ---- inode table ---------------------------------------------------------- */
 
 static size_t bucket_of(const struct tree *t, uint64_t parent, const char *name)
@@ -256,17 +270,15 @@ static void inst_state_version(struct tree *t, struct inst_state *s, const char 
 
 static int load_events(struct tree *t, struct rctx *c)
 {
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	if (c->events)
 		return 0;
 	rc = data_events(t->o.data, c->project->id, c->inst->id, &r);
-	if (rc)
-		return rc;
-	c->events = rctx_hold(c, r);
+	c->events = rctx_keep(c, &rc, r);
 	if (!c->events)
-		return -ENOMEM;
+		return rc;
 	inst_state_learn(t, c->is, c->inst, c->events);
 	journal_observe_instance(c->is->journal, c->inst, time(NULL));
 	journal_observe_events(c->is->journal, c->events, time(NULL));
@@ -275,34 +287,31 @@ static int load_events(struct tree *t, struct rctx *c)
 
 static int load_resources(struct tree *t, struct rctx *c)
 {
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	if (c->res)
 		return 0;
 	rc = data_resources(t->o.data, c->project->id, c->inst->id, &r);
-	if (rc)
-		return rc;
+	c->res = rctx_keep(c, &rc, r);
 	/* Ages are rendered against the time the resources were fetched, so a
 	 * rendering is a pure function of the cached answer: stat and cat agree. */
-	c->res_time = cache_ref_fetched_wall(r);
-	c->res = rctx_hold(c, r);
-	return c->res ? 0 : -ENOMEM;
+	if (c->res)
+		c->res_time = cache_ref_fetched_wall(r);
+	return rc;
 }
 
 static int step_project(struct tree *t, struct rctx *c, const char *name)
 {
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	const struct data_projects *p;
 	long i;
 	int rc;
 
 	rc = data_projects(t->o.data, &r);
-	if (rc)
-		return rc;
-	p = rctx_hold(c, r);
+	p = rctx_keep(c, &rc, r);
 	if (!p)
-		return -ENOMEM;
+		return rc;
 	if (t->o.project_code) {
 		for (i = 0; i < (long)p->list.n; i++)
 			if (!strcmp(p->list.v[i].code, t->o.project_code))
@@ -324,17 +333,15 @@ static int step_project(struct tree *t, struct rctx *c, const char *name)
 
 static int step_env(struct tree *t, struct rctx *c, const char *name)
 {
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	const struct data_envs *e;
 	long i;
 	int rc;
 
 	rc = data_envs(t->o.data, c->project->id, &r);
-	if (rc)
-		return rc;
-	e = rctx_hold(c, r);
+	e = rctx_keep(c, &rc, r);
 	if (!e)
-		return -ENOMEM;
+		return rc;
 	i = data_names_find(&e->names, name);
 	if (i < 0)
 		return -ENOENT;
@@ -345,16 +352,14 @@ static int step_env(struct tree *t, struct rctx *c, const char *name)
 
 static int load_instances(struct tree *t, struct rctx *c)
 {
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	if (c->insts)
 		return 0;
 	rc = data_instances(t->o.data, c->project->id, c->env->id, &r);
-	if (rc)
-		return rc;
-	c->insts = rctx_hold(c, r);
-	return c->insts ? 0 : -ENOMEM;
+	c->insts = rctx_keep(c, &rc, r);
+	return rc;
 }
 
 static int step_instance(struct tree *t, struct rctx *c, const char *name)
@@ -651,7 +656,7 @@ static void render_mount_status(struct tree *t, struct sbuf *sb)
 
 static int instance_view(struct tree *t, struct rctx *c, struct render_instance *ri)
 {
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	memset(ri, 0, sizeof(*ri));
@@ -674,11 +679,9 @@ static int render_text_ref(struct rctx *c, int rc, struct cache_ref *r, struct s
 {
 	const struct data_text *txt;
 
-	if (rc)
-		return rc;
-	txt = rctx_hold(c, r);
+	txt = rctx_keep(c, &rc, r);
 	if (!txt)
-		return -ENOMEM;
+		return rc;
 	sbuf_add(sb, txt->text, txt->len);
 	return 0;
 }
@@ -686,7 +689,7 @@ static int render_text_ref(struct rctx *c, int rc, struct cache_ref *r, struct s
 static int render_dep_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 {
 	const struct data_json *dj = NULL;
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	if (!strcmp(c->file, "summary")) {
@@ -719,7 +722,7 @@ static int render_dep_file(struct tree *t, struct rctx *c, struct sbuf *sb)
 static int event_values(struct tree *t, const struct rctx *c, char **text, size_t *len)
 {
 	const struct data_text *v;
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	if (!t->o.history)
@@ -810,16 +813,14 @@ out:
 static int render_values(struct tree *t, struct rctx *c, struct sbuf *sb)
 {
 	const struct data_text *v;
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	struct inst_state *is = c->is;
 	int rc;
 
 	rc = data_values(t->o.data, c->project->id, c->inst->id, &r);
-	if (rc)
-		return rc;
-	v = rctx_hold(c, r);
+	v = rctx_keep(c, &rc, r);
 	if (!v)
-		return -ENOMEM;
+		return rc;
 	pthread_mutex_lock(&is->lock);
 	if (is->committed && is->committed_base && v->len == strlen(is->committed_base) &&
 	    !memcmp(v->text, is->committed_base, v->len)) {
@@ -1114,15 +1115,13 @@ static int list_envs(struct lister *l)
 	struct tree *t = l->t;
 	struct rctx *c = l->dir;
 	const struct data_envs *e;
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	rc = data_envs(t->o.data, c->project->id, &r);
-	if (rc)
-		return rc;
-	e = rctx_hold(c, r);
+	e = rctx_keep(c, &rc, r);
 	if (!e)
-		return -ENOMEM;
+		return rc;
 	list_names_of(l, &e->names);
 	return 0;
 }
@@ -1130,18 +1129,16 @@ static int list_envs(struct lister *l)
 static int list_root(struct lister *l)
 {
 	const struct data_projects *p;
-	struct cache_ref *r;
+	struct cache_ref *r = NULL;
 	int rc;
 
 	list_child(l, ".c7nfs");
 	if (l->t->o.project_code)
 		return list_envs(l);
 	rc = data_projects(l->t->o.data, &r);
-	if (rc)
-		return rc;
-	p = rctx_hold(l->dir, r);
+	p = rctx_keep(l->dir, &rc, r);
 	if (!p)
-		return -ENOMEM;
+		return rc;
 	list_names_of(l, &p->names);
 	return 0;
 }
@@ -1503,11 +1500,6 @@ int tree_meta_ctl(struct tree *t, const char *cmd, size_t len)
 int tree_load_instances(struct tree *t, struct rctx *c)
 {
 	return load_instances(t, c);
-}
-
-int tree_load_events(struct tree *t, struct rctx *c)
-{
-	return load_events(t, c);
 }
 
 const struct api_version_list *tree_load_versions(struct tree *t, struct rctx *c)

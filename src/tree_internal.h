@@ -81,9 +81,8 @@ struct rctx {
 /* Resolves ino from the root; on success c holds references: rctx_done(). */
 int tree_resolve(struct tree *t, uint64_t ino, struct rctx *c);
 void tree_rctx_done(struct rctx *c);
-/* Loads the instance list of c's environment (a fresh one when fresh). */
+/* Loads the instance list of c's environment into c (once). */
 int tree_load_instances(struct tree *t, struct rctx *c);
-int tree_load_events(struct tree *t, struct rctx *c);
 /* Versions of c's app service, or NULL (logged) when they cannot be had. */
 const struct api_version_list *tree_load_versions(struct tree *t, struct rctx *c);
 void tree_state_input(struct tree *t, struct rctx *c, struct state_input *in);
