@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -22,6 +23,8 @@
 #include "scratch.h"
 #include "values.h"
 #include "writes.h"
+
+#define SCRATCH_IDLE_S 3600
 
 enum fh_type { FH_SNAPSHOT, FH_LIVE, FH_CTL, FH_DIR, FH_VALUES, FH_CONTROL, FH_SCRATCH };
 
@@ -936,6 +939,10 @@ static void fs_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_
 	}
 	if (!rc && !strcmp(name, "values.yaml.rejected"))
 		rc = -EPERM;
+	/* Leftovers of editors that died (swap files, temp files) go before they
+	 * fill the caps: nothing is kept that nobody touched for an hour. */
+	if (!rc)
+		scratch_expire(fs->scratch, time(NULL) - SCRATCH_IDLE_S);
 	if (!rc)
 		rc = scratch_create(fs->scratch, dir, name, mode, getuid(), getgid(),
 				    fi->flags & O_EXCL, &ss);
